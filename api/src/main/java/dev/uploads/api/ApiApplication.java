@@ -1,0 +1,130 @@
+package dev.uploads.api;
+
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.uploads.api.auth.AddAccountCommand;
+import dev.uploads.api.auth.ApiKeyFilter;
+import dev.uploads.api.auth.KnownKeys;
+import dev.uploads.api.outbox.CommitListener;
+import dev.uploads.api.outbox.CommitNotifier;
+import dev.uploads.api.outbox.OutboxSignal;
+import dev.uploads.api.problem.ProblemMapper;
+import dev.uploads.api.problem.UnexpectedProblemMapper;
+import dev.uploads.api.problem.WebApplicationProblemMapper;
+import dev.uploads.api.relay.OutboxGauges;
+import dev.uploads.api.relay.OutboxRelay;
+import dev.uploads.api.relay.RelayCommand;
+import dev.uploads.api.relay.RelayMetrics;
+import dev.uploads.api.relay.RelayProducer;
+import dev.uploads.api.upload.FileSystemBlobStore;
+import dev.uploads.api.upload.UploadDao;
+import dev.uploads.api.upload.UploadQueryResource;
+import dev.uploads.api.upload.UploadResource;
+import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.dropwizard.core.Application;
+import io.dropwizard.core.server.DefaultServerFactory;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.db.DataSourceFactory;
+import io.dropwizard.jdbi3.JdbiFactory;
+import io.dropwizard.migrations.MigrationsBundle;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Jdbi;
+
+public class ApiApplication extends Application<ApiConfiguration> {
+  public static void main(String[] args) throws Exception {
+    new ApiApplication().run(args);
+  }
+
+  @Override
+  public String getName() {
+    return "uploads-api";
+  }
+
+  @Override
+  public void initialize(Bootstrap<ApiConfiguration> bootstrap) {
+    // Strict: a variable the configuration names but the environment lacks stops start-up.
+    bootstrap.setConfigurationSourceProvider(
+        new SubstitutingSourceProvider(
+            bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(true)));
+    bootstrap.getObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    bootstrap.addBundle(
+        new MigrationsBundle<>() {
+          @Override
+          public DataSourceFactory getDataSourceFactory(ApiConfiguration configuration) {
+            return configuration.getDatabase();
+          }
+
+          @Override
+          public String getMigrationsFileName() {
+            return "db/changelog.sql";
+          }
+        });
+    bootstrap.addCommand(new RelayCommand(this));
+    bootstrap.addCommand(new AddAccountCommand());
+  }
+
+  @Override
+  public void run(ApiConfiguration config, Environment environment) throws java.io.IOException {
+    if (config.getServerFactory() instanceof DefaultServerFactory server) {
+      server.setRegisterDefaultExceptionMappers(false);
+    }
+    Jdbi jdbi = new JdbiFactory().build(environment, config.getDatabase(), "postgresql");
+    environment.jersey().register(new ProblemMapper());
+    environment.jersey().register(new WebApplicationProblemMapper());
+    environment.jersey().register(new UnexpectedProblemMapper());
+
+    OutboxSignal relayWakeup = new OutboxSignal();
+    if (config.isServeUploads()) {
+      CommitNotifier notifier = new CommitNotifier(jdbi);
+      environment.lifecycle().manage(notifier);
+      Runnable committed =
+          () -> {
+            relayWakeup.raise();
+            notifier.committed();
+          };
+      FileSystemBlobStore blobs =
+          new FileSystemBlobStore(Path.of(config.getUploads().getBlobRoot()));
+      environment.jersey().register(new ApiKeyFilter(jdbi, new KnownKeys(Duration.ofSeconds(30))));
+      environment
+          .jersey()
+          .register(
+              new UploadResource(
+                  jdbi, blobs, config.getUploads().getMaxSize().toBytes(), committed));
+      environment.jersey().register(new UploadQueryResource(jdbi, blobs));
+      scheduleKeyPruning(config, environment, jdbi);
+    }
+
+    OutboxGauges gauges =
+        new OutboxGauges(
+            jdbi, environment.metrics(), config.getRelay().getMaxOldestAge().toJavaDuration());
+    environment.healthChecks().register("outbox", gauges);
+    if (config.getRelay().isEnabled()) {
+      environment.lifecycle().manage(new CommitListener(config.getDatabase(), relayWakeup));
+      environment
+          .lifecycle()
+          .manage(
+              new OutboxRelay(
+                  jdbi,
+                  RelayProducer.create(config.getKafka()),
+                  config.getRelay(),
+                  relayWakeup,
+                  new RelayMetrics(environment.metrics())));
+    }
+  }
+
+  private static void scheduleKeyPruning(
+      ApiConfiguration config, Environment environment, Jdbi jdbi) {
+    ScheduledExecutorService maintenance =
+        environment.lifecycle().scheduledExecutorService("idempotency-keys").threads(1).build();
+    double retention = config.getUploads().getIdempotencyKeyRetention().toSeconds();
+    maintenance.scheduleWithFixedDelay(
+        () -> jdbi.useExtension(UploadDao.class, dao -> dao.forgetKeysOlderThan(retention)),
+        1,
+        10,
+        TimeUnit.MINUTES);
+  }
+}

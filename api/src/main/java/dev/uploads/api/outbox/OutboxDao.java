@@ -1,0 +1,51 @@
+package dev.uploads.api.outbox;
+
+import dev.uploads.schema.EventEnvelope;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+/** The outbox table: written in business transactions, drained by the relay. */
+@RegisterConstructorMapper(OutboxRow.class)
+public interface OutboxDao {
+  @SqlUpdate(
+      """
+      INSERT INTO outbox (topic, event_key, event_id, event_type, event_version, occurred_at,
+                          traceparent, payload)
+      VALUES (:topic, :key, :eventId, :type, :version, :occurredAt, :traceparent,
+              CAST(:payloadJson AS json))
+      """)
+  void insert(@BindMethods EventEnvelope event);
+
+  /** The oldest rows of the given shards; id order is commit order within a key. */
+  @SqlQuery(
+      """
+      SELECT id, topic, event_key, event_id, event_type, event_version, occurred_at, traceparent,
+             headers::text AS headers, payload::text AS payload, created_at
+      FROM outbox WHERE shard = ANY(:shards) ORDER BY id LIMIT :limit
+      """)
+  List<OutboxRow> oldest(@Bind("shards") short[] shards, @Bind("limit") int limit);
+
+  @SqlUpdate("DELETE FROM outbox WHERE id = ANY(:ids)")
+  int delete(@Bind("ids") long[] ids);
+
+  /** Planner estimate: exact counts of a large queue table cost a full scan. */
+  @SqlQuery(
+      """
+      SELECT GREATEST(n_live_tup, 0) FROM pg_stat_user_tables WHERE relname = 'outbox'
+      """)
+  long estimatedDepth();
+
+  @SqlQuery("SELECT count(*) FROM outbox")
+  long depth();
+
+  @SqlQuery(
+      """
+      SELECT EXTRACT(EPOCH FROM clock_timestamp() - created_at) FROM outbox ORDER BY id LIMIT 1
+      """)
+  Optional<Double> oldestAgeSeconds();
+}

@@ -1,0 +1,198 @@
+package dev.uploads.api.relay;
+
+import dev.uploads.api.outbox.OutboxDao;
+import dev.uploads.api.outbox.OutboxRow;
+import dev.uploads.api.outbox.OutboxSignal;
+import io.dropwizard.lifecycle.Managed;
+import io.github.resilience4j.core.IntervalFunction;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves committed outbox rows to Kafka, at least once and in commit order per key. Each cycle reads
+ * a batch of the oldest rows of the shards this instance leases, sends them all without waiting in
+ * between (the producer batches and pipelines them), waits for the acknowledgements, and only then
+ * deletes the acknowledged rows. A failed send leaves its row, and every later row of the same key,
+ * in the outbox for the next cycle; failing cycles back off exponentially.
+ */
+public final class OutboxRelay implements Managed {
+  private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
+
+  private final Jdbi jdbi;
+  private final Producer<byte[], byte[]> producer;
+  private final RelaySettings settings;
+  private final OutboxSignal wakeup;
+  private final RelayMetrics metrics;
+  private final ShardLeases leases;
+  private final IntervalFunction backoff;
+  private final String instanceId = "relay-" + UUID.randomUUID();
+  private volatile boolean running;
+  private Thread thread;
+
+  public OutboxRelay(
+      Jdbi jdbi,
+      Producer<byte[], byte[]> producer,
+      RelaySettings settings,
+      OutboxSignal wakeup,
+      RelayMetrics metrics) {
+    this.jdbi = jdbi;
+    this.producer = producer;
+    this.settings = settings;
+    this.wakeup = wakeup;
+    this.metrics = metrics;
+    this.leases = new ShardLeases(jdbi, instanceId, settings.getLeaseDuration().toJavaDuration());
+    this.backoff =
+        IntervalFunction.ofExponentialRandomBackoff(
+            settings.getBackoffInitial().toMilliseconds(),
+            2.0,
+            0.5,
+            settings.getBackoffMax().toMilliseconds());
+  }
+
+  @Override
+  public void start() {
+    running = true;
+    thread = new Thread(this::loop, instanceId);
+    thread.start();
+  }
+
+  private void loop() {
+    long renewEveryNanos = settings.getLeaseDuration().toNanoseconds() / 5;
+    long nextRenewal = System.nanoTime();
+    int failures = 0;
+    while (running) {
+      try {
+        if (System.nanoTime() >= nextRenewal) {
+          leases.refresh();
+          metrics.ownedShards(leases.owned().length);
+          nextRenewal = System.nanoTime() + renewEveryNanos;
+        }
+        short[] shards = leases.owned();
+        int published = shards.length == 0 ? 0 : publishBatch(shards);
+        failures = 0;
+        if (published < settings.getBatchSize()) {
+          wakeup.await(
+              Math.min(settings.getPollInterval().toMilliseconds(), renewEveryNanos / 1_000_000));
+        }
+      } catch (InterruptedException e) {
+        break;
+      } catch (RuntimeException e) {
+        metrics.publishFailed();
+        long wait = backoff.apply(++failures);
+        LOG.warn(
+            "relay cycle failed (attempt {}), retrying in {} ms: {}", failures, wait, e.toString());
+        if (!sleep(wait)) {
+          break;
+        }
+      }
+    }
+  }
+
+  /** Publishes one batch; returns how many rows it read. */
+  int publishBatch(short[] shards) {
+    List<OutboxRow> rows =
+        jdbi.withExtension(OutboxDao.class, dao -> dao.oldest(shards, settings.getBatchSize()));
+    if (rows.isEmpty()) {
+      return 0;
+    }
+    List<Future<RecordMetadata>> sent = new ArrayList<>(rows.size());
+    RuntimeException sendFailure = null;
+    for (OutboxRow row : rows) {
+      try {
+        long committedAt = row.createdAt().toEpochMilli();
+        sent.add(
+            producer.send(
+                RelayRecords.toRecord(row),
+                (metadata, error) -> {
+                  if (error == null) {
+                    metrics.acknowledged(System.currentTimeMillis() - committedAt);
+                  }
+                }));
+      } catch (RuntimeException e) {
+        sendFailure = e;
+        break;
+      }
+    }
+    producer.flush();
+    long[] done = acknowledgedInKeyOrder(rows, sent);
+    if (done.length > 0) {
+      jdbi.useExtension(OutboxDao.class, dao -> dao.delete(done));
+      metrics.published(done.length);
+    }
+    if (sendFailure != null || done.length < rows.size()) {
+      throw new IllegalStateException(
+          (rows.size() - done.length) + " of " + rows.size() + " events not acknowledged",
+          sendFailure);
+    }
+    return rows.size();
+  }
+
+  /**
+   * The ids that may leave the outbox: acknowledged, and not behind an unacknowledged row of the
+   * same key (that one is sent again first, so the key's order holds).
+   */
+  static long[] acknowledgedInKeyOrder(List<OutboxRow> rows, List<Future<RecordMetadata>> sent) {
+    Set<String> blocked = new HashSet<>();
+    long[] ids = new long[rows.size()];
+    int count = 0;
+    for (int i = 0; i < rows.size(); i++) {
+      OutboxRow row = rows.get(i);
+      boolean acked = i < sent.size() && succeeded(sent.get(i));
+      if (!acked) {
+        blocked.add(row.eventKey());
+      } else if (!blocked.contains(row.eventKey())) {
+        ids[count++] = row.id();
+      }
+    }
+    return java.util.Arrays.copyOf(ids, count);
+  }
+
+  private static boolean succeeded(Future<RecordMetadata> future) {
+    try {
+      future.get(0, TimeUnit.MILLISECONDS);
+      return true;
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      return false;
+    }
+  }
+
+  private static boolean sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+      return true;
+    } catch (InterruptedException e) {
+      return false;
+    }
+  }
+
+  /** Finishes the batch in hand, hands the shards over, and closes the producer. */
+  @Override
+  public void stop() throws InterruptedException {
+    running = false;
+    wakeup.raise();
+    thread.join(30_000);
+    if (thread.isAlive()) {
+      thread.interrupt();
+      thread.join(5_000);
+    }
+    try {
+      leases.releaseAll();
+    } catch (RuntimeException e) {
+      LOG.warn("could not release shard leases; they expire by themselves: {}", e.toString());
+    }
+    producer.close(java.time.Duration.ofSeconds(10));
+  }
+}

@@ -1,0 +1,37 @@
+package dev.uploads.api.upload;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Where upload bytes live. Kept as an interface so an S3-compatible store can replace the file
+ * system one without touching the HTTP layer.
+ *
+ * <p>Two kinds of key share one namespace: content keys (lowercase hex SHA-256, from {@link #put})
+ * and derived keys (relative paths such as {@code thumbnails/<id>/128.jpg}, from {@link
+ * #putDerived}). Malformed keys are rejected with {@link IllegalArgumentException}.
+ */
+public interface BlobStore {
+
+  /**
+   * Streams an image into the store under the SHA-256 of its bytes. Never holds the whole upload in
+   * memory and leaves nothing behind when it fails.
+   *
+   * @throws TooLargeException as soon as more than {@code maxBytes} have been read
+   * @throws EmptyContentException if {@code in} has no bytes
+   * @throws UnsupportedImageException if the leading bytes are not a supported image
+   */
+  StoredBlob put(InputStream in, long maxBytes) throws IOException;
+
+  /**
+   * Opens a content or derived blob.
+   *
+   * @throws java.nio.file.NoSuchFileException if there is no blob under {@code key}
+   */
+  InputStream open(String key) throws IOException;
+
+  boolean exists(String key);
+
+  /** Stores (or replaces) a blob whose key the caller derives, e.g. a thumbnail. */
+  void putDerived(String key, byte[] bytes) throws IOException;
+}

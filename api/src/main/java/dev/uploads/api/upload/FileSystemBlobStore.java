@@ -1,0 +1,181 @@
+package dev.uploads.api.upload;
+
+import static java.nio.file.StandardCopyOption.ATOMIC_MOVE;
+import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.UUID;
+
+/**
+ * Blob store on a local (or mounted) file system.
+ *
+ * <p>Layout: {@code root/sha256/ab/cd/abcd...} for content, {@code root/derived/<key>} for derived
+ * blobs, {@code root/tmp} for writes in progress. Temp files live inside the root so that the final
+ * rename never crosses a file system and can be atomic: readers see a whole blob or none.
+ */
+public final class FileSystemBlobStore implements BlobStore {
+  private static final int COPY_BUFFER_SIZE = 64 * 1024;
+
+  private final Path tmp;
+  private final Path contentRoot;
+  private final Path derivedRoot;
+
+  public FileSystemBlobStore(Path root) throws IOException {
+    Path base = root.toAbsolutePath().normalize();
+    this.tmp = Files.createDirectories(base.resolve("tmp"));
+    this.contentRoot = Files.createDirectories(base.resolve("sha256"));
+    this.derivedRoot = Files.createDirectories(base.resolve("derived"));
+  }
+
+  @Override
+  public StoredBlob put(InputStream in, long maxBytes) throws IOException {
+    if (maxBytes < 1) {
+      throw new IllegalArgumentException("maxBytes must be positive: " + maxBytes);
+    }
+    // Reject non-images before any disk is touched.
+    byte[] head = in.readNBytes(ImageType.SNIFF_LENGTH);
+    if (head.length == 0) {
+      throw new EmptyContentException();
+    }
+    if (head.length > maxBytes) {
+      throw new TooLargeException(maxBytes);
+    }
+    ImageType type = ImageType.sniff(head, head.length).orElseThrow(UnsupportedImageException::new);
+
+    Path temp = newTempFile();
+    try {
+      MessageDigest sha256 = sha256();
+      long size;
+      try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+        size = copy(head, in, maxBytes, sha256, out);
+        // Flushed before the rename publishes it, so an acknowledged upload survives a crash.
+        out.force(true);
+      }
+      String hex = HexFormat.of().formatHex(sha256.digest());
+      Path target = contentPath(hex);
+      // Same key means same bytes: an existing blob is already the right one.
+      if (!Files.exists(target)) {
+        publish(temp, target);
+      }
+      return new StoredBlob(hex, hex, size, type);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  @Override
+  public InputStream open(String key) throws IOException {
+    return Files.newInputStream(resolve(key));
+  }
+
+  @Override
+  public boolean exists(String key) {
+    return Files.isRegularFile(resolve(key));
+  }
+
+  @Override
+  public void putDerived(String key, byte[] bytes) throws IOException {
+    Path target = derivedPath(BlobKey.requireDerivedKey(key));
+    Path temp = newTempFile();
+    try {
+      try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+        writeFully(out, bytes, bytes.length);
+        out.force(true);
+      }
+      publish(temp, target);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  private static long copy(
+      byte[] head, InputStream in, long maxBytes, MessageDigest sha256, FileChannel out)
+      throws IOException {
+    sha256.update(head);
+    writeFully(out, head, head.length);
+    long size = head.length;
+    byte[] buffer = new byte[COPY_BUFFER_SIZE];
+    while (true) {
+      // Never ask for more than one byte past the limit: an oversized upload is then noticed
+      // without reading (or buffering) any of its remainder.
+      int wanted = (int) Math.min(buffer.length, maxBytes - size + 1);
+      int n = in.read(buffer, 0, wanted);
+      if (n < 0) {
+        return size;
+      }
+      size += n;
+      if (size > maxBytes) {
+        throw new TooLargeException(maxBytes);
+      }
+      sha256.update(buffer, 0, n);
+      writeFully(out, buffer, n);
+    }
+  }
+
+  private static void writeFully(FileChannel out, byte[] bytes, int length) throws IOException {
+    ByteBuffer buffer = ByteBuffer.wrap(bytes, 0, length);
+    while (buffer.hasRemaining()) {
+      out.write(buffer);
+    }
+  }
+
+  private Path newTempFile() throws IOException {
+    // CREATE_NEW rather than Files.createTempFile: the latter makes the file owner-only (0600),
+    // and the rename would carry that mode into the store, hiding blobs from other readers.
+    Path temp = tmp.resolve(UUID.randomUUID() + ".part");
+    FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+    return temp;
+  }
+
+  private static void publish(Path temp, Path target) throws IOException {
+    Files.createDirectories(target.getParent());
+    Files.move(temp, target, ATOMIC_MOVE, REPLACE_EXISTING);
+    syncDirectory(target.getParent());
+  }
+
+  private static void syncDirectory(Path directory) {
+    // A rename is only durable once its directory entry is on disk. Some platforms cannot open a
+    // directory as a channel; there the file's own fsync is the best available.
+    try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException | UnsupportedOperationException notSupported) {
+      // best effort, see above
+    }
+  }
+
+  private Path resolve(String key) {
+    return BlobKey.isContentKey(key)
+        ? contentPath(key)
+        : derivedPath(BlobKey.requireDerivedKey(key));
+  }
+
+  private Path contentPath(String hex) {
+    // Two levels of fan-out keep directories small enough for every file system to list quickly.
+    return contentRoot.resolve(hex.substring(0, 2)).resolve(hex.substring(2, 4)).resolve(hex);
+  }
+
+  private Path derivedPath(String key) {
+    Path path = derivedRoot.resolve(key).normalize();
+    if (!path.startsWith(derivedRoot)) {
+      throw new IllegalArgumentException("derived key escapes the store: " + key);
+    }
+    return path;
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform must provide SHA-256", e);
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package dev.uploads.api.upload;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+@RegisterConstructorMapper(UploadRow.class)
+@RegisterConstructorMapper(ThumbnailRow.class)
+public interface UploadDao {
+  String COLUMNS =
+      "id, account_id, status, filename, content_type, size_bytes, sha256, blob_key, created_at";
+
+  @SqlQuery(
+      """
+      INSERT INTO uploads (id, account_id, status, filename, content_type, size_bytes, sha256,
+                           blob_key)
+      VALUES (:id, :accountId, 'received', :filename, :contentType, :sizeBytes, :sha256, :blobKey)
+      RETURNING """
+          + COLUMNS)
+  UploadRow insert(@BindMethods UploadRow upload);
+
+  @SqlQuery("SELECT " + COLUMNS + " FROM uploads WHERE id = :id AND account_id = :account")
+  Optional<UploadRow> find(@Bind("account") UUID account, @Bind("id") UUID id);
+
+  @SqlQuery(
+      "SELECT "
+          + COLUMNS
+          + " FROM uploads WHERE account_id = :account ORDER BY id DESC LIMIT :limit")
+  List<UploadRow> firstPage(@Bind("account") UUID account, @Bind("limit") int limit);
+
+  @SqlQuery(
+      "SELECT "
+          + COLUMNS
+          + """
+           FROM uploads WHERE account_id = :account AND id < :after ORDER BY id DESC LIMIT :limit
+          """)
+  List<UploadRow> pageAfter(
+      @Bind("account") UUID account, @Bind("after") UUID after, @Bind("limit") int limit);
+
+  @SqlQuery(
+      """
+      SELECT upload_id, width, height, content_type, blob_key FROM thumbnails
+      WHERE upload_id = ANY(:ids) ORDER BY upload_id, width
+      """)
+  List<ThumbnailRow> thumbnails(@Bind("ids") UUID[] uploadIds);
+
+  /** Remembers a key; returns false when the account already used it. */
+  @SqlUpdate(
+      """
+      INSERT INTO idempotency_keys (account_id, key, content_sha256, upload_id)
+      VALUES (:account, :key, :sha256, :upload)
+      ON CONFLICT (account_id, key) DO NOTHING
+      """)
+  boolean rememberKey(
+      @Bind("account") UUID account,
+      @Bind("key") String key,
+      @Bind("sha256") String sha256,
+      @Bind("upload") UUID upload);
+
+  @SqlQuery(
+      """
+      SELECT content_sha256, upload_id FROM idempotency_keys
+      WHERE account_id = :account AND key = :key
+      """)
+  @RegisterConstructorMapper(KeyedUpload.class)
+  Optional<KeyedUpload> findKey(@Bind("account") UUID account, @Bind("key") String key);
+
+  @SqlUpdate("DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(secs => :secs)")
+  int forgetKeysOlderThan(@Bind("secs") double seconds);
+
+  record KeyedUpload(String contentSha256, UUID uploadId) {}
+}

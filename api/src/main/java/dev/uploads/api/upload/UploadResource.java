@@ -1,0 +1,229 @@
+package dev.uploads.api.upload;
+
+import dev.uploads.api.auth.Account;
+import dev.uploads.api.outbox.OutboxDao;
+import dev.uploads.api.problem.ApiProblem;
+import dev.uploads.schema.EventEnvelope;
+import dev.uploads.schema.Traceparent;
+import dev.uploads.schema.UploadReceived;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * {@code POST /v1/uploads}: streams the bytes to the blob store, then commits the upload and its
+ * {@code upload.received} event in one transaction.
+ */
+@Path("/v1/uploads")
+@Produces(MediaType.APPLICATION_JSON)
+public class UploadResource {
+  /** Room for multipart boundaries and part headers on top of the file itself. */
+  private static final long MULTIPART_OVERHEAD = 64 * 1024;
+
+  private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
+  private static final Pattern FILENAME_PARAM =
+      Pattern.compile("filename=\"?([^\";]*)\"?", Pattern.CASE_INSENSITIVE);
+
+  private final Jdbi jdbi;
+  private final BlobStore blobs;
+  private final long maxBytes;
+  private final Runnable committed;
+
+  public UploadResource(Jdbi jdbi, BlobStore blobs, long maxBytes, Runnable committed) {
+    this.jdbi = jdbi;
+    this.blobs = blobs;
+    this.maxBytes = maxBytes;
+    this.committed = committed;
+  }
+
+  @POST
+  @Consumes(MediaType.MULTIPART_FORM_DATA)
+  public Response uploadForm(
+      @Context SecurityContext security,
+      @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+      @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength,
+      @HeaderParam("Idempotency-Key") String idempotencyKey,
+      @HeaderParam("traceparent") String traceparent,
+      InputStream body) {
+    String key = validIdempotencyKey(idempotencyKey);
+    rejectDeclaredLength(contentLength, maxBytes + MULTIPART_OVERHEAD);
+    StoredBlob blob;
+    String filename;
+    try {
+      MultipartFileStream file = MultipartFileStream.open(body, contentType);
+      blob = store(file);
+      filename = file.filename();
+    } catch (MalformedMultipartException e) {
+      throw new ApiProblem.Malformed("Malformed multipart body: " + e.getMessage());
+    } catch (IOException e) {
+      throw new ApiProblem.Malformed("The request body could not be read: " + e.getMessage());
+    }
+    return accept(account(security), blob, filename, key, traceparent);
+  }
+
+  @POST
+  @Consumes("image/*")
+  public Response uploadRaw(
+      @Context SecurityContext security,
+      @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength,
+      @HeaderParam("Content-Disposition") String disposition,
+      @HeaderParam("Idempotency-Key") String idempotencyKey,
+      @HeaderParam("traceparent") String traceparent,
+      InputStream body) {
+    String key = validIdempotencyKey(idempotencyKey);
+    rejectDeclaredLength(contentLength, maxBytes);
+    StoredBlob blob;
+    try {
+      blob = store(body);
+    } catch (IOException e) {
+      throw new ApiProblem.Malformed("The request body could not be read: " + e.getMessage());
+    }
+    return accept(account(security), blob, filenameOf(disposition), key, traceparent);
+  }
+
+  private StoredBlob store(InputStream in) throws IOException {
+    try {
+      return blobs.put(in, maxBytes);
+    } catch (TooLargeException e) {
+      throw new ApiProblem.TooLarge("Uploads are limited to " + maxBytes + " bytes.");
+    } catch (EmptyContentException e) {
+      throw new ApiProblem.Malformed("The file is empty.");
+    } catch (UnsupportedImageException e) {
+      throw new ApiProblem.UnsupportedImage(
+          "The content is not a JPEG, PNG, GIF or WebP image (judged by its bytes).");
+    }
+  }
+
+  private Response accept(
+      Account account, StoredBlob blob, String filename, String key, String traceparent) {
+    if (key != null) {
+      Optional<UploadRow> earlier = earlierUpload(account, key, blob);
+      if (earlier.isPresent()) {
+        return accepted(earlier.get(), true);
+      }
+    }
+    UploadRow row =
+        new UploadRow(
+            UuidV7.next(),
+            account.id(),
+            "received",
+            filename,
+            blob.type().mediaType(),
+            blob.sizeBytes(),
+            blob.sha256(),
+            blob.key(),
+            Instant.now());
+    Optional<UploadRow> created =
+        jdbi.inTransaction(
+            h -> {
+              UploadDao uploads = h.attach(UploadDao.class);
+              UploadRow inserted = uploads.insert(row);
+              if (key != null && !uploads.rememberKey(account.id(), key, blob.sha256(), row.id())) {
+                // A concurrent request with the same key committed first: undo ours.
+                h.rollback();
+                return Optional.empty();
+              }
+              h.attach(OutboxDao.class).insert(event(inserted, traceparent));
+              return Optional.of(inserted);
+            });
+    if (created.isEmpty()) {
+      return accepted(earlierUpload(account, key, blob).orElseThrow(), true);
+    }
+    committed.run();
+    return accepted(created.get(), false);
+  }
+
+  private Optional<UploadRow> earlierUpload(Account account, String key, StoredBlob blob) {
+    UploadDao uploads = jdbi.onDemand(UploadDao.class);
+    Optional<UploadDao.KeyedUpload> keyed = uploads.findKey(account.id(), key);
+    if (keyed.isEmpty()) {
+      return Optional.empty();
+    }
+    if (!keyed.get().contentSha256().equals(blob.sha256())) {
+      throw new ApiProblem.IdempotencyKeyReused(
+          "Idempotency-Key '" + key + "' was used for different content.");
+    }
+    return uploads.find(account.id(), keyed.get().uploadId());
+  }
+
+  private static EventEnvelope event(UploadRow row, String traceparent) {
+    UploadReceived received =
+        new UploadReceived(
+            row.id(),
+            row.accountId(),
+            row.filename(),
+            row.contentType(),
+            row.sizeBytes(),
+            row.sha256(),
+            row.blobKey());
+    return EventEnvelope.of(received, row.createdAt(), Traceparent.continueOrStart(traceparent));
+  }
+
+  private static Response accepted(UploadRow row, boolean replayed) {
+    Response.ResponseBuilder response =
+        Response.accepted(UploadView.of(row, List.of()))
+            .location(URI.create("/v1/uploads/" + row.id()));
+    if (replayed) {
+      response.header("Idempotent-Replayed", "true");
+    }
+    return response.build();
+  }
+
+  static Account account(SecurityContext security) {
+    return (Account) security.getUserPrincipal();
+  }
+
+  private static String validIdempotencyKey(String key) {
+    if (key != null && !IDEMPOTENCY_KEY.matcher(key).matches()) {
+      throw new ApiProblem.Malformed("Idempotency-Key must be 1 to 255 visible ASCII characters.");
+    }
+    return key;
+  }
+
+  /** A declared length over the limit is refused before a byte of the body is read. */
+  private void rejectDeclaredLength(String contentLength, long limit) {
+    if (contentLength == null) {
+      return;
+    }
+    try {
+      if (Long.parseLong(contentLength.trim()) > limit) {
+        throw new ApiProblem.TooLarge("Uploads are limited to " + maxBytes + " bytes.");
+      }
+    } catch (NumberFormatException e) {
+      throw new ApiProblem.Malformed("Content-Length is not a number.");
+    }
+  }
+
+  private static String filenameOf(String disposition) {
+    if (disposition == null) {
+      return null;
+    }
+    var matcher = FILENAME_PARAM.matcher(disposition);
+    return matcher.find() ? matcher.group(1) : null;
+  }
+
+  static UUID parseId(String id) {
+    try {
+      return UUID.fromString(id);
+    } catch (IllegalArgumentException e) {
+      // A malformed id names no upload of the caller's, like any other unknown id.
+      throw new ApiProblem.NotFound("No upload " + id + ".");
+    }
+  }
+}
