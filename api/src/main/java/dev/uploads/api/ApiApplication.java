@@ -7,6 +7,7 @@ import dev.uploads.api.auth.KnownKeys;
 import dev.uploads.api.outbox.CommitListener;
 import dev.uploads.api.outbox.CommitNotifier;
 import dev.uploads.api.outbox.OutboxSignal;
+import dev.uploads.api.problem.CloseAfterRefusedBody;
 import dev.uploads.api.problem.ProblemMapper;
 import dev.uploads.api.problem.UnexpectedProblemMapper;
 import dev.uploads.api.problem.WebApplicationProblemMapper;
@@ -33,6 +34,7 @@ import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.postgres.PostgresPlugin;
 
 public class ApiApplication extends Application<ApiConfiguration> {
   public static void main(String[] args) throws Exception {
@@ -72,10 +74,14 @@ public class ApiApplication extends Application<ApiConfiguration> {
     if (config.getServerFactory() instanceof DefaultServerFactory server) {
       server.setRegisterDefaultExceptionMappers(false);
     }
-    Jdbi jdbi = new JdbiFactory().build(environment, config.getDatabase(), "postgresql");
+    Jdbi jdbi =
+        new JdbiFactory()
+            .build(environment, config.getDatabase(), "postgresql")
+            .installPlugin(new PostgresPlugin());
     environment.jersey().register(new ProblemMapper());
     environment.jersey().register(new WebApplicationProblemMapper());
     environment.jersey().register(new UnexpectedProblemMapper());
+    environment.jersey().register(new CloseAfterRefusedBody());
 
     OutboxSignal relayWakeup = new OutboxSignal();
     if (config.isServeUploads()) {

@@ -4,9 +4,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/**
- * A header value with {@code ; name=value} parameters, e.g. Content-Type or Content-Disposition.
- */
+/** A header value with {@code ; name=value} parameters, e.g. Content-Type, Content-Disposition. */
 record HeaderValue(String value, Map<String, String> parameters) {
 
   /** Parameter names are lowercased (they are case-insensitive); the first occurrence wins. */

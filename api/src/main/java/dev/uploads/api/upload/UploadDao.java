@@ -16,11 +16,9 @@ public interface UploadDao {
       "id, account_id, status, filename, content_type, size_bytes, sha256, blob_key, created_at";
 
   @SqlQuery(
-      """
-      INSERT INTO uploads (id, account_id, status, filename, content_type, size_bytes, sha256,
-                           blob_key)
-      VALUES (:id, :accountId, 'received', :filename, :contentType, :sizeBytes, :sha256, :blobKey)
-      RETURNING """
+      "INSERT INTO uploads (id, account_id, status, filename, content_type, size_bytes, sha256,"
+          + " blob_key) VALUES (:id, :accountId, 'received', :filename, :contentType, :sizeBytes,"
+          + " :sha256, :blobKey) RETURNING "
           + COLUMNS)
   UploadRow insert(@BindMethods UploadRow upload);
 

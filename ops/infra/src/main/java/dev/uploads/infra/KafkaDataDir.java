@@ -84,6 +84,10 @@ final class KafkaDataDir {
     config.put("offsets.topic.num.partitions", "4");
     config.put("transaction.state.log.num.partitions", "4");
     config.put("share.coordinator.state.topic.num.partitions", "1");
+    // After a kill the old registration blocks the restarted broker until its session expires
+    // (default 9 s); heartbeats are in-process here, so a short session is safe.
+    config.put("broker.heartbeat.interval.ms", "500");
+    config.put("broker.session.timeout.ms", "3000");
     // Small footprint: the machine runs tests, an app and this broker on two cores.
     config.put("num.network.threads", "2");
     config.put("num.io.threads", "4");

@@ -89,7 +89,7 @@ public final class LocalKafka implements AutoCloseable {
         partitionsByName.entrySet().stream()
             .map(e -> new NewTopic(e.getKey(), e.getValue(), (short) 1))
             .toList();
-    try (Admin admin = admin()) {
+    try (Admin admin = admin(bootstrapServers())) {
       // Checked one by one: all() would hide which topics were created when one already exists.
       for (Map.Entry<String, KafkaFuture<Void>> result :
           admin.createTopics(topics).values().entrySet()) {
@@ -119,43 +119,19 @@ public final class LocalKafka implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("could not launch Kafka in " + dataDir.root(), e);
     }
-    awaitReady();
+    try {
+      KafkaReadiness.await(process, port, dataDir, READY_TIMEOUT);
+    } catch (RuntimeException e) {
+      kill();
+      throw e;
+    }
   }
 
-  private void awaitReady() {
-    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-    Exception last = null;
-    try (Admin admin = admin()) {
-      while (System.nanoTime() < deadline) {
-        if (!process.isAlive()) {
-          throw dataDir.failure("Kafka exited with code " + process.exitValue() + " on startup");
-        }
-        try {
-          // The broker is listed only once it is registered and unfenced, i.e. usable.
-          if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
-            return;
-          }
-        } catch (ExecutionException | TimeoutException e) {
-          last = e;
-        }
-        Thread.sleep(200);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      last = e;
-    }
-    kill();
-    IllegalStateException notReady = dataDir.failure("Kafka not ready within " + READY_TIMEOUT);
-    if (last != null) {
-      notReady.addSuppressed(last);
-    }
-    throw notReady;
-  }
-
-  private Admin admin() {
+  /** Short timeouts: a local broker that does not answer within seconds is not coming back. */
+  static Admin admin(String bootstrapServers) {
     return Admin.create(
         Map.of(
-            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
             AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
             AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000,
             AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500));

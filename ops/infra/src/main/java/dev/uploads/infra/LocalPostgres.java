@@ -35,7 +35,10 @@ public final class LocalPostgres implements AutoCloseable {
   private LocalPostgres(Path dataDir, int port, Map<String, String> serverConfig) {
     this.dataDir = dataDir.toAbsolutePath();
     this.port = port;
-    this.serverConfig = new LinkedHashMap<>(serverConfig);
+    // zonky always passes -F (fsync off) and synchronous_commit=off; restore PostgreSQL's own
+    // durable defaults unless the caller (e.g. a throw-away test database) asks otherwise.
+    this.serverConfig = new LinkedHashMap<>(Map.of("fsync", "on", "synchronous_commit", "on"));
+    this.serverConfig.putAll(serverConfig);
     // pg_ctl daemonizes the server, so nothing else would stop it when this JVM exits.
     Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "local-postgres-stop"));
   }

@@ -13,7 +13,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -65,7 +70,7 @@ class LocalInfraTest {
 
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
-  void kafkaKeepsRecordsAcrossKillAndStop(@TempDir Path dir) {
+  void kafkaKeepsRecordsAcrossKillAndStop(@TempDir Path dir) throws Exception {
     try (LocalKafka kafka = LocalKafka.start(dir.resolve("kafka"), 0, 0)) {
       String bootstrap = kafka.bootstrapServers();
       kafka.createTopics(Map.of("uploads", 3));
@@ -78,12 +83,22 @@ class LocalInfraTest {
       assertTrue(kafka.isRunning());
       assertEquals(bootstrap, kafka.bootstrapServers());
       assertEquals(List.of("k1=first"), consumeAll(bootstrap, 1));
+      assertEquals(Map.of("uploads", 3, "other", 1), partitionCounts(bootstrap));
 
       produce(bootstrap, "k2", "second");
       kafka.stop();
       assertFalse(kafka.isRunning());
       kafka.restart();
       assertEquals(List.of("k1=first", "k2=second"), consumeAll(bootstrap, 2));
+    }
+  }
+
+  private static Map<String, Integer> partitionCounts(String bootstrap) throws Exception {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      Set<String> names = admin.listTopics().names().get(20, TimeUnit.SECONDS);
+      return admin.describeTopics(names).allTopicNames().get(20, TimeUnit.SECONDS).values().stream()
+          .collect(Collectors.toMap(TopicDescription::name, t -> t.partitions().size()));
     }
   }
 

@@ -1,0 +1,133 @@
+package dev.uploads.api;
+
+import dev.uploads.api.auth.Accounts;
+import dev.uploads.infra.SharedInfra;
+import io.dropwizard.testing.DropwizardTestSupport;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The API as clients meet it: the real application on a free port, over a fresh database of the
+ * shared embedded PostgreSQL (migrated with the {@code db migrate} command) and the shared broker.
+ */
+final class TestApi implements AutoCloseable {
+  final String jdbcUrl;
+  final Path configFile;
+  final Path blobRoot;
+  final Jdbi jdbi;
+  private final DropwizardTestSupport<ApiConfiguration> app;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private TestApi(
+      String jdbcUrl, Path configFile, Path blobRoot, DropwizardTestSupport<ApiConfiguration> app) {
+    this.jdbcUrl = jdbcUrl;
+    this.configFile = configFile;
+    this.blobRoot = blobRoot;
+    this.app = app;
+    this.jdbi = jdbi(jdbcUrl);
+  }
+
+  static Jdbi jdbi(String jdbcUrl) {
+    return Jdbi.create(jdbcUrl, "postgres", "")
+        .installPlugin(new org.jdbi.v3.sqlobject.SqlObjectPlugin())
+        .installPlugin(new org.jdbi.v3.postgres.PostgresPlugin());
+  }
+
+  /** A migrated fresh database and its configuration file, without starting the API. */
+  static Path configure(String jdbcUrl, boolean relay, String maxSize) throws Exception {
+    Path dir = Files.createTempDirectory("api-test");
+    Path config = dir.resolve("config.yml");
+    Files.writeString(
+        config,
+        """
+        server:
+          applicationConnectors: [{type: http, port: 0, bindHost: 127.0.0.1}]
+          adminConnectors: [{type: http, port: 0, bindHost: 127.0.0.1}]
+          requestLog: {appenders: []}
+        database:
+          driverClass: org.postgresql.Driver
+          url: %s
+          user: postgres
+          password: ""
+          maxSize: 16
+          minSize: 2
+          initialSize: 2
+          maxWaitForConnection: 2s
+          checkConnectionOnBorrow: true
+          validationQuery: "SELECT 1"
+          properties: {connectTimeout: "2", socketTimeout: "30"}
+        kafka:
+          bootstrapServers: %s
+        relay:
+          enabled: %s
+          pollInterval: 500ms
+          leaseDuration: 3s
+          backoffInitial: 100ms
+          backoffMax: 2s
+        uploads:
+          maxSize: %s
+          blobRoot: %s
+        logging:
+          level: WARN
+          appenders: [{type: console, threshold: WARN}]
+        """
+            .formatted(
+                jdbcUrl,
+                SharedInfra.get().kafka().bootstrapServers(),
+                relay,
+                maxSize,
+                dir.resolve("blobs")));
+    new ApiApplication().run("db", "migrate", config.toString());
+    TopicReader.createTopic(dev.uploads.schema.Topics.UPLOADS, 4);
+    return config;
+  }
+
+  static TestApi start(boolean relay) throws Exception {
+    return start(relay, "1MiB");
+  }
+
+  static TestApi start(boolean relay, String maxSize) throws Exception {
+    String jdbcUrl = SharedInfra.get().newDatabase();
+    Path config = configure(jdbcUrl, relay, maxSize);
+    DropwizardTestSupport<ApiConfiguration> app =
+        new DropwizardTestSupport<>(ApiApplication.class, config.toString());
+    app.before();
+    return new TestApi(jdbcUrl, config, config.getParent().resolve("blobs"), app);
+  }
+
+  URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + app.getLocalPort() + path);
+  }
+
+  URI adminUri(String path) {
+    return URI.create("http://127.0.0.1:" + app.getAdminPort() + path);
+  }
+
+  String newApiKey() {
+    return Accounts.create(jdbi, "client@example.test").apiKey();
+  }
+
+  HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+    return http.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<String> get(String path, String key) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + key).build());
+  }
+
+  HttpResponse<String> postImage(String key, byte[] image)
+      throws IOException, InterruptedException {
+    return send(Multipart.request(uri("/v1/uploads"), key, null, "photo.jpg", "image/jpeg", image));
+  }
+
+  @Override
+  public void close() {
+    app.after();
+  }
+}
