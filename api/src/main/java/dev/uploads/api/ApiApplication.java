@@ -78,6 +78,13 @@ public class ApiApplication extends Application<ApiConfiguration> {
         new JdbiFactory()
             .build(environment, config.getDatabase(), "postgresql")
             .installPlugin(new PostgresPlugin());
+    // Location as the contract writes it (/v1/uploads/{id}), right behind any proxy.
+    environment
+        .jersey()
+        .property(
+            org.glassfish.jersey.server.ServerProperties
+                .LOCATION_HEADER_RELATIVE_URI_RESOLUTION_DISABLED,
+            true);
     environment.jersey().register(new ProblemMapper());
     environment.jersey().register(new WebApplicationProblemMapper());
     environment.jersey().register(new UnexpectedProblemMapper());

@@ -3,7 +3,6 @@ package dev.uploads.api.problem;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
-import jakarta.ws.rs.core.HttpHeaders;
 
 /**
  * A request refused before its body was read whole (too large, not an image, no key) leaves unread
@@ -14,7 +13,7 @@ public class CloseAfterRefusedBody implements ContainerResponseFilter {
   @Override
   public void filter(ContainerRequestContext request, ContainerResponseContext response) {
     if (response.getStatus() >= 400 && request.hasEntity()) {
-      response.getHeaders().putSingle(HttpHeaders.CONNECTION, "close");
+      response.getHeaders().putSingle("Connection", "close");
     }
   }
 }
