@@ -1,0 +1,59 @@
+package dev.uploads.stack;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Where the local stack keeps its data and which loopback ports it listens on. Each option is a
+ * {@code --name=value} argument or an environment variable; the defaults are the README's.
+ */
+public record StackOptions(
+    Path dataDir, int apiPort, int adminPort, int postgresPort, int kafkaPort, int controllerPort) {
+
+  public static StackOptions parse(String[] args, Map<String, String> env) {
+    Map<String, String> given = new java.util.HashMap<>();
+    for (String arg : args) {
+      if (!arg.startsWith("--") || !arg.contains("=")) {
+        throw new IllegalArgumentException(
+            "unknown argument '" + arg + "'; options look like --api-port=8080");
+      }
+      given.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
+    }
+    StackOptions options =
+        new StackOptions(
+            Path.of(option(given, env, "data-dir", ".local")).toAbsolutePath(),
+            port(given, env, "api-port", 8080),
+            port(given, env, "admin-port", 8081),
+            port(given, env, "postgres-port", 15432),
+            port(given, env, "kafka-port", 19092),
+            port(given, env, "kafka-controller-port", 19093));
+    if (!given.isEmpty()) {
+      throw new IllegalArgumentException("unknown options " + given.keySet());
+    }
+    return options;
+  }
+
+  /** {@code --api-port} or {@code UPLOADS_API_PORT}. */
+  private static String option(
+      Map<String, String> given, Map<String, String> env, String name, String fallback) {
+    String value = given.remove(name);
+    if (value == null) {
+      value = env.get("UPLOADS_" + name.toUpperCase().replace('-', '_'));
+    }
+    return value == null ? fallback : value;
+  }
+
+  private static int port(
+      Map<String, String> given, Map<String, String> env, String name, int fallback) {
+    String value = option(given, env, name, Integer.toString(fallback));
+    try {
+      int port = Integer.parseInt(value);
+      if (port >= 0 && port < 65536) {
+        return port;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(name + " must be a port number, not '" + value + "'");
+  }
+}
