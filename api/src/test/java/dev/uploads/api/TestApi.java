@@ -70,6 +70,7 @@ final class TestApi implements AutoCloseable {
           leaseDuration: 3s
           backoffInitial: 100ms
           backoffMax: 2s
+          maxOldestAge: 2s
         uploads:
           maxSize: %s
           blobRoot: %s
