@@ -130,5 +130,10 @@ final class TestApi implements AutoCloseable {
   @Override
   public void close() {
     app.after();
+    try (var paths = Files.walk(configFile.getParent())) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // Only a temp directory: the OS reclaims it.
+    }
   }
 }
