@@ -70,7 +70,8 @@ CREATE TABLE outbox (
     traceparent   text,
     -- Extra Kafka headers (dead-letter and redrive records); null for plain events.
     headers       jsonb,
-    payload       json        NOT NULL,
+    -- The record value, byte for byte: JSON for events, the original bytes for dead letters.
+    payload       bytea       NOT NULL,
     created_at    timestamptz NOT NULL DEFAULT clock_timestamp()
 ) WITH (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 10000,
         autovacuum_vacuum_cost_delay = 0, autovacuum_vacuum_insert_scale_factor = 0,
@@ -89,3 +90,69 @@ CREATE TABLE relay_shards (
     lease_until timestamptz
 );
 INSERT INTO relay_shards (shard) SELECT generate_series(0, 15);
+
+--changeset uploads:4-jobs
+-- One row per (job, event) a job has applied, written in the transaction of the effect.
+CREATE TABLE processed_events (
+    job          text        NOT NULL,
+    event_id     uuid        NOT NULL,
+    processed_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (job, event_id)
+);
+
+CREATE TABLE email_deliveries (
+    event_id   uuid PRIMARY KEY,
+    upload_id  uuid        NOT NULL REFERENCES uploads (id),
+    account_id uuid        NOT NULL REFERENCES accounts (id),
+    recipient  text        NOT NULL,
+    message_id text        NOT NULL,
+    sent_at    timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE account_stats (
+    account_id       uuid   NOT NULL,
+    day              date   NOT NULL,
+    uploads_received bigint NOT NULL DEFAULT 0,
+    bytes_received   bigint NOT NULL DEFAULT 0,
+    thumbnails_made  bigint NOT NULL DEFAULT 0,
+    emails_sent      bigint NOT NULL DEFAULT 0,
+    dead_letters     bigint NOT NULL DEFAULT 0,
+    PRIMARY KEY (account_id, day)
+);
+
+CREATE TABLE dead_letters (
+    id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    job              text        NOT NULL,
+    status           text        NOT NULL DEFAULT 'open'
+                     CHECK (status IN ('open', 'replaying', 'resolved', 'discarded', 'parked')),
+    event_id         uuid,
+    event_key        text,
+    event_type       text,
+    payload          bytea,
+    headers          jsonb       NOT NULL,
+    source_topic     text        NOT NULL,
+    source_partition integer     NOT NULL,
+    source_offset    bigint      NOT NULL,
+    source_timestamp timestamptz,
+    consumer_group   text        NOT NULL,
+    exception_class  text        NOT NULL,
+    message          text,
+    stack_trace      text,
+    fingerprint      text        NOT NULL,
+    -- Every attempt: [{"at", "exception", "message", "stack"}], oldest first.
+    attempts         jsonb       NOT NULL,
+    attempt_count    integer     NOT NULL,
+    first_failed_at  timestamptz NOT NULL,
+    last_failed_at   timestamptz NOT NULL,
+    replay_count     integer     NOT NULL DEFAULT 0,
+    created_at       timestamptz NOT NULL DEFAULT now(),
+    updated_at       timestamptz NOT NULL DEFAULT now()
+);
+-- A redelivered event whose letter is still unresolved is not dead-lettered twice.
+CREATE UNIQUE INDEX dead_letters_unresolved_event ON dead_letters (job, event_id)
+    WHERE status IN ('open', 'replaying', 'parked') AND event_id IS NOT NULL;
+-- Records without a readable event id (poison pills) are identified by their position.
+CREATE UNIQUE INDEX dead_letters_unresolved_position
+    ON dead_letters (job, source_topic, source_partition, source_offset)
+    WHERE status IN ('open', 'replaying', 'parked') AND event_id IS NULL;
+CREATE INDEX dead_letters_job_status ON dead_letters (job, status, created_at);

@@ -30,4 +30,14 @@ public record EventEnvelope(
         traceparent,
         EventJson.write(event));
   }
+
+  /** The record value as the outbox stores it. */
+  public byte[] payload() {
+    return payloadJson.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** Plain events carry no extra headers. */
+  public String headers() {
+    return null;
+  }
 }

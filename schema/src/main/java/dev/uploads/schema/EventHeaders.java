@@ -8,5 +8,24 @@ public final class EventHeaders {
   public static final String TRACEPARENT = "traceparent";
   public static final String OCCURRED_AT = "occurred-at";
 
+  /** On redrive records: how many times operators replayed this event (1 for the first). */
+  public static final String REPLAY_GENERATION = "replay-generation";
+
+  /** On dead-letter records: where the event was and why the job gave up on it. */
+  public static final String DLT_ORIGINAL_TOPIC = "dlt-original-topic";
+
+  public static final String DLT_ORIGINAL_PARTITION = "dlt-original-partition";
+  public static final String DLT_ORIGINAL_OFFSET = "dlt-original-offset";
+  public static final String DLT_ORIGINAL_TIMESTAMP = "dlt-original-timestamp";
+  public static final String DLT_CONSUMER_GROUP = "dlt-consumer-group";
+  public static final String DLT_EXCEPTION_CLASS = "dlt-exception-class";
+  public static final String DLT_EXCEPTION_MESSAGE = "dlt-exception-message";
+  public static final String DLT_STACK_TRACE = "dlt-stack-trace";
+  public static final String DLT_ATTEMPTS = "dlt-attempts";
+  public static final String DLT_FIRST_FAILURE = "dlt-first-failure";
+  public static final String DLT_LAST_FAILURE = "dlt-last-failure";
+  public static final String DLT_FINGERPRINT = "dlt-fingerprint";
+  public static final String DLT_LETTER_ID = "dlt-letter-id";
+
   private EventHeaders() {}
 }

@@ -1,6 +1,7 @@
 package dev.uploads.api.outbox;
 
 import dev.uploads.schema.EventEnvelope;
+import dev.uploads.schema.Outbox;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
@@ -12,20 +13,14 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 /** The outbox table: written in business transactions, drained by the relay. */
 @RegisterConstructorMapper(OutboxRow.class)
 public interface OutboxDao {
-  @SqlUpdate(
-      """
-      INSERT INTO outbox (topic, event_key, event_id, event_type, event_version, occurred_at,
-                          traceparent, payload)
-      VALUES (:topic, :key, :eventId, :type, :version, :occurredAt, :traceparent,
-              CAST(:payloadJson AS json))
-      """)
+  @SqlUpdate(Outbox.INSERT)
   void insert(@BindMethods EventEnvelope event);
 
   /** The oldest rows of the given shards; id order is commit order within a key. */
   @SqlQuery(
       """
       SELECT id, topic, event_key, event_id, event_type, event_version, occurred_at, traceparent,
-             headers::text AS headers, payload::text AS payload, created_at
+             headers::text AS headers, payload, created_at
       FROM outbox WHERE shard = ANY(:shards) ORDER BY id LIMIT :limit
       """)
   List<OutboxRow> oldest(@Bind("shards") short[] shards, @Bind("limit") int limit);

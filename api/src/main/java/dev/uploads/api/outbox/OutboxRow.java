@@ -13,5 +13,5 @@ public record OutboxRow(
     Instant occurredAt,
     String traceparent,
     String headers,
-    String payload,
+    byte[] payload,
     Instant createdAt) {}

@@ -30,8 +30,7 @@ final class RelayRecords {
     if (row.headers() != null) {
       extraHeaders(row.headers()).forEach((name, value) -> headers.add(name, utf8(value)));
     }
-    return new ProducerRecord<>(
-        row.topic(), null, utf8(row.eventKey()), utf8(row.payload()), headers);
+    return new ProducerRecord<>(row.topic(), null, utf8(row.eventKey()), row.payload(), headers);
   }
 
   private static Map<String, String> extraHeaders(String json) {

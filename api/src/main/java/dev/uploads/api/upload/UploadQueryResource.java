@@ -2,6 +2,7 @@ package dev.uploads.api.upload;
 
 import dev.uploads.api.auth.Account;
 import dev.uploads.api.problem.ApiProblem;
+import dev.uploads.schema.blob.BlobStore;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.uploads.schema.blob.FileSystemBlobStore;
+import dev.uploads.schema.blob.ImageType;
+import dev.uploads.schema.blob.StoredBlob;
+import dev.uploads.schema.blob.TooLargeException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +21,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The request body flows from the multipart parser into the store without being buffered. */
 class UploadPipelineTest {
+  private static final byte[] JPEG_HEAD = {
+    (byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 0, 0x10
+  };
+  private static final byte[] PNG_HEAD = {
+    (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13
+  };
+
   private static final long MIB = 1024 * 1024;
 
   @TempDir Path root;
@@ -26,7 +37,7 @@ class UploadPipelineTest {
     FileSystemBlobStore store = new FileSystemBlobStore(root);
     byte[] image = new byte[3 * 1024 * 1024 + 7];
     new Random(3).nextBytes(image);
-    System.arraycopy(ImageTypeTest.PNG_HEAD, 0, image, 0, ImageTypeTest.PNG_HEAD.length);
+    System.arraycopy(PNG_HEAD, 0, image, 0, PNG_HEAD.length);
     byte[] body =
         new MultipartBody().field("title", "cat").file("cat.png", "image/png", image).close();
 
@@ -51,9 +62,9 @@ class UploadPipelineTest {
             .raw("--" + MultipartBody.BOUNDARY + "\r\n")
             .raw("Content-Disposition: form-data; name=\"file\"; filename=\"big.jpg\"\r\n\r\n")
             .unfinished();
-    byte[] head = new byte[start.length + ImageTypeTest.JPEG_HEAD.length];
+    byte[] head = new byte[start.length + JPEG_HEAD.length];
     System.arraycopy(start, 0, head, 0, start.length);
-    byte[] jpeg = ImageTypeTest.JPEG_HEAD;
+    byte[] jpeg = JPEG_HEAD;
     System.arraycopy(jpeg, 0, head, start.length, jpeg.length);
     // Far larger than the limit and never closed: only the limit can end this upload.
     GeneratedInput huge = new GeneratedInput(head, 100 * MIB);

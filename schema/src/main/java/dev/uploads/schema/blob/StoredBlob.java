@@ -1,4 +1,4 @@
-package dev.uploads.api.upload;
+package dev.uploads.schema.blob;
 
 import java.util.Objects;
 

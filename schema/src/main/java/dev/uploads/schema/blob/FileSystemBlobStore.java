@@ -1,4 +1,4 @@
-package dev.uploads.api.upload;
+package dev.uploads.schema.blob;
 
 import static java.nio.file.StandardCopyOption.ATOMIC_MOVE;
 import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;

@@ -1,4 +1,4 @@
-package dev.uploads.api.upload;
+package dev.uploads.schema.blob;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertEquals;

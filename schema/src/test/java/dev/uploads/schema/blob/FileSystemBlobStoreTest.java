@@ -1,4 +1,4 @@
-package dev.uploads.api.upload;
+package dev.uploads.schema.blob;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
