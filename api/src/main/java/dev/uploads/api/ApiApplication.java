@@ -16,6 +16,7 @@ import dev.uploads.api.relay.OutboxRelay;
 import dev.uploads.api.relay.RelayCommand;
 import dev.uploads.api.relay.RelayMetrics;
 import dev.uploads.api.relay.RelayProducer;
+import dev.uploads.api.stats.StatsResource;
 import dev.uploads.api.upload.UploadDao;
 import dev.uploads.api.upload.UploadQueryResource;
 import dev.uploads.api.upload.UploadResource;
@@ -108,6 +109,7 @@ public class ApiApplication extends Application<ApiConfiguration> {
               new UploadResource(
                   jdbi, blobs, config.getUploads().getMaxSize().toBytes(), committed));
       environment.jersey().register(new UploadQueryResource(jdbi, blobs));
+      environment.jersey().register(new StatsResource(jdbi));
       scheduleKeyPruning(config, environment, jdbi);
     }
 

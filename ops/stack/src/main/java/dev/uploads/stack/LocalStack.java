@@ -7,7 +7,10 @@ import dev.uploads.api.auth.Accounts;
 import dev.uploads.api.auth.ApiKeys;
 import dev.uploads.infra.LocalKafka;
 import dev.uploads.infra.LocalPostgres;
+import dev.uploads.infra.LocalSmtp;
 import dev.uploads.schema.Topics;
+import dev.uploads.worker.WorkerApplication;
+import dev.uploads.worker.WorkerConfiguration;
 import io.dropwizard.core.setup.Environment;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,14 +27,20 @@ public final class LocalStack implements AutoCloseable {
   private final StackOptions options;
   private final LocalPostgres postgres;
   private final LocalKafka kafka;
+  private final LocalSmtp smtp;
+  private final MailDrop mail;
   private final String apiKey;
   private volatile Server api;
+  private volatile Server worker;
 
   private LocalStack(
-      StackOptions options, LocalPostgres postgres, LocalKafka kafka, String apiKey) {
+      StackOptions options, LocalPostgres postgres, LocalKafka kafka, LocalSmtp smtp, String apiKey)
+      throws java.io.IOException {
     this.options = options;
     this.postgres = postgres;
     this.kafka = kafka;
+    this.smtp = smtp;
+    this.mail = new MailDrop(smtp, options.dataDir().resolve("mail"));
     this.apiKey = apiKey;
   }
 
@@ -60,7 +69,7 @@ public final class LocalStack implements AutoCloseable {
       postgres.createDatabaseIfMissing("uploads");
       kafka =
           LocalKafka.start(data.resolve("kafka"), options.kafkaPort(), options.controllerPort());
-      kafka.createTopics(Map.of(Topics.UPLOADS, 6));
+      kafka.createTopics(Topics.all(6));
     } catch (RuntimeException e) {
       postgres.stop();
       throw e;
@@ -68,8 +77,12 @@ public final class LocalStack implements AutoCloseable {
     Path config = StackConfig.write(options, postgres.jdbcUrl("uploads"), kafka.bootstrapServers());
     new ApiApplication().run("db", "migrate", config.toString());
     String key = demoKey(data.resolve("api-key"), postgres.jdbcUrl("uploads"));
-    LocalStack stack = new LocalStack(options, postgres, kafka, key);
+    LocalSmtp smtp = LocalSmtp.start(options.smtpPort());
+    LocalStack stack = new LocalStack(options, postgres, kafka, smtp, key);
     new StackApi(stack).run("server", config.toString());
+    Path workerConfig =
+        StackConfig.writeWorker(options, postgres.jdbcUrl("uploads"), kafka.bootstrapServers());
+    new StackWorker(stack).run("server", workerConfig.toString());
     return stack;
   }
 
@@ -103,12 +116,18 @@ public final class LocalStack implements AutoCloseable {
     return kafka.bootstrapServers();
   }
 
+  public LocalSmtp smtp() {
+    return smtp;
+  }
+
   String banner() {
     return """
 
         Local stack is up (Ctrl-C stops it; data stays in %s)
           API        %s
           admin      %s   (metrics: /metrics, health: /healthcheck)
+          worker     http://127.0.0.1:%d/admin   (metrics: /admin/metrics)
+          SMTP       127.0.0.1:%d   (received mail is saved to %s)
           PostgreSQL %s   (user postgres, database uploads)
           Kafka      %s   (topic %s)
           API key    %s   (also in %s)
@@ -120,6 +139,9 @@ public final class LocalStack implements AutoCloseable {
             options.dataDir(),
             apiUrl(),
             adminUrl(),
+            options.workerAdminPort(),
+            smtp.port(),
+            options.dataDir().resolve("mail"),
             postgres.jdbcUrl("uploads"),
             kafka.bootstrapServers(),
             Topics.UPLOADS,
@@ -130,21 +152,45 @@ public final class LocalStack implements AutoCloseable {
   }
 
   /**
-   * API first (it finishes requests and hands its relay shards over), then Kafka, then the
-   * database.
+   * Services first (the worker finishes the records in hand and commits; the API finishes its
+   * requests and hands its relay shards over), then SMTP, Kafka and the database.
    */
   @Override
   public synchronized void close() {
-    try {
-      if (api != null) {
-        api.stop();
-        api = null;
-      }
-    } catch (Exception e) {
-      System.err.println("API did not stop cleanly: " + e);
-    }
+    worker = stopQuietly(worker, "worker");
+    api = stopQuietly(api, "API");
+    mail.close();
+    smtp.stop();
     kafka.stop();
     postgres.stop();
+  }
+
+  private static Server stopQuietly(Server server, String name) {
+    try {
+      if (server != null) {
+        server.stop();
+      }
+    } catch (Exception e) {
+      System.err.println(name + " did not stop cleanly: " + e);
+    }
+    return null;
+  }
+
+  /**
+   * The worker application, remembering its Jetty server so that the stack can stop it in order.
+   */
+  private static final class StackWorker extends WorkerApplication {
+    private final LocalStack stack;
+
+    StackWorker(LocalStack stack) {
+      this.stack = stack;
+    }
+
+    @Override
+    public void run(WorkerConfiguration config, Environment environment) throws Exception {
+      super.run(config, environment);
+      environment.lifecycle().addServerLifecycleListener(server -> stack.worker = server);
+    }
   }
 
   /** The API application, remembering its Jetty server so that the stack can stop it in order. */

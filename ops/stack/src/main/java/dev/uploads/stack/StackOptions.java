@@ -8,7 +8,27 @@ import java.util.Map;
  * {@code --name=value} argument or an environment variable; the defaults are the README's.
  */
 public record StackOptions(
-    Path dataDir, int apiPort, int adminPort, int postgresPort, int kafkaPort, int controllerPort) {
+    Path dataDir,
+    int apiPort,
+    int adminPort,
+    int workerAdminPort,
+    int smtpPort,
+    int postgresPort,
+    int kafkaPort,
+    int controllerPort) {
+
+  /** Every port free, for tests and benchmarks that run beside a local stack. */
+  public static StackOptions onFreePorts(Path dataDir) {
+    return new StackOptions(
+        dataDir,
+        dev.uploads.infra.Ports.free(),
+        dev.uploads.infra.Ports.free(),
+        dev.uploads.infra.Ports.free(),
+        dev.uploads.infra.Ports.free(),
+        dev.uploads.infra.Ports.free(),
+        dev.uploads.infra.Ports.free(),
+        dev.uploads.infra.Ports.free());
+  }
 
   public static StackOptions parse(String[] args, Map<String, String> env) {
     Map<String, String> given = new java.util.HashMap<>();
@@ -24,6 +44,8 @@ public record StackOptions(
             Path.of(option(given, env, "data-dir", ".local")).toAbsolutePath(),
             port(given, env, "api-port", 8080),
             port(given, env, "admin-port", 8081),
+            port(given, env, "worker-admin-port", 8082),
+            port(given, env, "smtp-port", 2525),
             port(given, env, "postgres-port", 15432),
             port(given, env, "kafka-port", 19092),
             port(given, env, "kafka-controller-port", 19093));

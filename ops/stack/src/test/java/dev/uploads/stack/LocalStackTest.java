@@ -3,7 +3,6 @@ package dev.uploads.stack;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.uploads.infra.Ports;
 import dev.uploads.schema.Topics;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -31,9 +30,7 @@ class LocalStackTest {
   @Test
   void uploadWithTheDemoKeyReachesKafkaAndSurvivesARestart() throws Exception {
     Path data = Files.createTempDirectory("local-stack");
-    StackOptions options =
-        new StackOptions(
-            data, Ports.free(), Ports.free(), Ports.free(), Ports.free(), Ports.free());
+    StackOptions options = StackOptions.onFreePorts(data);
     String id;
     String key;
     try (LocalStack stack = LocalStack.start(options)) {

@@ -1,0 +1,184 @@
+package dev.uploads.infra;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A TCP proxy on 127.0.0.1 in front of one dependency, to make that dependency fail on demand
+ * without touching it: {@link #refuseNext(int)} for a few broken connections, {@link
+ * #setDown(boolean)} for an outage. A refused connection is accepted and closed at once, so the
+ * client sees an unexpected end of stream rather than "connection refused", as with a server that
+ * crashes or a load balancer without healthy backends.
+ *
+ * <p>If the target itself is unreachable, proxied connections are closed the same way.
+ */
+public final class FlakyTcpProxy implements AutoCloseable {
+
+  /** Beyond this many live connections new ones are closed: a leaking client must not OOM tests. */
+  private static final int MAX_CONNECTIONS = 64;
+
+  private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
+
+  private final String targetHost;
+  private final int targetPort;
+  private final ServerSocket listener;
+
+  /** Both sockets of every forwarded connection, client side and target side. */
+  private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+
+  private final AtomicInteger refuseRemaining = new AtomicInteger();
+  private final AtomicInteger accepted = new AtomicInteger();
+  private volatile boolean down;
+
+  private FlakyTcpProxy(String targetHost, int targetPort, ServerSocket listener) {
+    this.targetHost = targetHost;
+    this.targetPort = targetPort;
+    this.listener = listener;
+  }
+
+  /** Starts forwarding a free local port to targetHost:targetPort. */
+  public static FlakyTcpProxy start(String targetHost, int targetPort) {
+    ServerSocket listener;
+    try {
+      listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free port on 127.0.0.1", e);
+    }
+    FlakyTcpProxy proxy = new FlakyTcpProxy(targetHost, targetPort, listener);
+    daemon(proxy::acceptLoop, "flaky-proxy-accept-" + listener.getLocalPort()).start();
+    return proxy;
+  }
+
+  public int port() {
+    return listener.getLocalPort();
+  }
+
+  /** Closes the next N new connections right after accepting them; adds to any still pending. */
+  public void refuseNext(int connections) {
+    if (connections < 0) {
+      throw new IllegalArgumentException("negative connection count: " + connections);
+    }
+    refuseRemaining.addAndGet(connections);
+  }
+
+  /** While down, every new connection is closed at once; open connections are left alone. */
+  public void setDown(boolean down) {
+    this.down = down;
+  }
+
+  /** Cuts all open connections, e.g. to make pooled clients notice an outage set with setDown. */
+  public void dropConnections() {
+    open.forEach(FlakyTcpProxy::closeQuietly);
+  }
+
+  /** Every connection accepted since start, including refused ones. */
+  public int acceptedConnections() {
+    return accepted.get();
+  }
+
+  @Override
+  public void close() {
+    closeQuietly(listener);
+    dropConnections();
+  }
+
+  private void acceptLoop() {
+    while (!listener.isClosed()) {
+      Socket client;
+      try {
+        client = listener.accept();
+      } catch (IOException e) {
+        // close() closes the listener, which ends accept with an exception: the normal exit.
+        return;
+      }
+      accepted.incrementAndGet();
+      if (down || takeRefusal() || open.size() >= 2 * MAX_CONNECTIONS) {
+        closeQuietly(client);
+      } else {
+        open.add(client);
+        daemon(() -> forward(client), "flaky-proxy-connect-" + client.getPort()).start();
+      }
+    }
+  }
+
+  private boolean takeRefusal() {
+    return refuseRemaining.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0;
+  }
+
+  private void forward(Socket client) {
+    Socket target = new Socket();
+    open.add(target);
+    try {
+      target.connect(new InetSocketAddress(targetHost, targetPort), CONNECT_TIMEOUT_MILLIS);
+    } catch (IOException e) {
+      closeBoth(client, target);
+      return;
+    }
+    if (listener.isClosed()) {
+      // close() ran while connecting and may have missed these sockets.
+      closeBoth(client, target);
+      return;
+    }
+    Thread upstream = daemon(() -> pump(client, target), "flaky-proxy-up-" + client.getPort());
+    upstream.start();
+    pump(target, client);
+    try {
+      upstream.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    closeBoth(client, target);
+  }
+
+  /**
+   * Copies until end of stream, then half-closes the other side so that request/response protocols
+   * that signal "done" with shutdownOutput still work; on errors both sockets are closed.
+   */
+  private void pump(Socket from, Socket to) {
+    try {
+      // Not closed here: closing a socket stream closes the socket, and the other direction may
+      // still be in use.
+      InputStream in = from.getInputStream();
+      OutputStream out = to.getOutputStream();
+      byte[] buffer = new byte[8192];
+      int n;
+      while ((n = in.read(buffer)) >= 0) {
+        out.write(buffer, 0, n);
+        out.flush();
+      }
+      to.shutdownOutput();
+    } catch (IOException e) {
+      closeBoth(from, to);
+    }
+  }
+
+  private void closeBoth(Socket a, Socket b) {
+    closeQuietly(a);
+    closeQuietly(b);
+    open.remove(a);
+    open.remove(b);
+  }
+
+  private static Thread daemon(Runnable body, String name) {
+    Thread thread = new Thread(body, name);
+    thread.setDaemon(true);
+    return thread;
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      // Nothing useful to do: the socket is unusable either way.
+    }
+  }
+}

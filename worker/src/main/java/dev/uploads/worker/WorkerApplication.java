@@ -1,0 +1,131 @@
+package dev.uploads.worker;
+
+import com.codahale.metrics.MetricRegistry;
+import dev.uploads.schema.blob.FileSystemBlobStore;
+import dev.uploads.worker.emails.EmailJob;
+import dev.uploads.worker.emails.Mailer;
+import dev.uploads.worker.runtime.Breakers;
+import dev.uploads.worker.runtime.Job;
+import dev.uploads.worker.runtime.JobMetrics;
+import dev.uploads.worker.runtime.JobRunner;
+import dev.uploads.worker.runtime.JobSettings;
+import dev.uploads.worker.stats.StatsJob;
+import dev.uploads.worker.thumbnails.ThumbnailJob;
+import dev.uploads.worker.thumbnails.Thumbnailer;
+import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.dropwizard.core.Application;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.db.DataSourceFactory;
+import io.dropwizard.jdbi3.JdbiFactory;
+import io.dropwizard.migrations.MigrationsBundle;
+import java.nio.file.Path;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.postgres.PostgresPlugin;
+
+/** The worker service: one consumer group per job, metrics and health on the admin port. */
+public class WorkerApplication extends Application<WorkerConfiguration> {
+  public static void main(String[] args) throws Exception {
+    new WorkerApplication().run(args);
+  }
+
+  @Override
+  public String getName() {
+    return "uploads-worker";
+  }
+
+  @Override
+  public void initialize(Bootstrap<WorkerConfiguration> bootstrap) {
+    bootstrap.setConfigurationSourceProvider(
+        new SubstitutingSourceProvider(
+            bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(true)));
+    bootstrap.addBundle(
+        new MigrationsBundle<>() {
+          @Override
+          public DataSourceFactory getDataSourceFactory(WorkerConfiguration configuration) {
+            return configuration.getDatabase();
+          }
+
+          @Override
+          public String getMigrationsFileName() {
+            return "db/changelog.sql";
+          }
+        });
+  }
+
+  @Override
+  public void run(WorkerConfiguration config, Environment environment) throws Exception {
+    Jdbi jdbi =
+        new JdbiFactory()
+            .build(environment, config.getDatabase(), "postgresql")
+            .installPlugin(new PostgresPlugin());
+    MetricRegistry metrics = environment.metrics();
+    Breakers breakers =
+        new Breakers(
+            config.getBreakers().getFailuresToOpen(),
+            config.getBreakers().getOpenFor().toJavaDuration(),
+            metrics);
+    FileSystemBlobStore blobs = new FileSystemBlobStore(Path.of(config.getBlobRoot()));
+    WorkerConfiguration.Thumbnails thumbnails = config.getJobs().getThumbnails();
+    int[] widths = thumbnails.getWidths().stream().mapToInt(Integer::intValue).toArray();
+    manage(
+        environment,
+        config,
+        jdbi,
+        breakers,
+        new ThumbnailJob(
+            jdbi, blobs, breakers.of("blobs"), new Thumbnailer(thumbnails.getMaxPixels(), widths)),
+        thumbnails);
+    manage(
+        environment,
+        config,
+        jdbi,
+        breakers,
+        new EmailJob(jdbi, new Mailer(config.getSmtp()), breakers.of("smtp")),
+        config.getJobs().getEmails());
+    manage(environment, config, jdbi, breakers, new StatsJob(jdbi), config.getJobs().getStats());
+  }
+
+  private static void manage(
+      Environment environment,
+      WorkerConfiguration config,
+      Jdbi jdbi,
+      Breakers breakers,
+      Job job,
+      JobSettings settings) {
+    if (!settings.isEnabled()) {
+      return;
+    }
+    JobMetrics metrics = new JobMetrics(environment.metrics(), job.name());
+    environment
+        .lifecycle()
+        .manage(
+            new JobRunner(
+                job,
+                settings,
+                () -> consumer(config.getKafka(), job.name()),
+                jdbi,
+                breakers,
+                metrics));
+  }
+
+  private static KafkaConsumer<byte[], byte[]> consumer(
+      WorkerConfiguration.Kafka kafka, String group) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBootstrapServers());
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+    p.put(ConsumerConfig.CLIENT_ID_CONFIG, group + "-" + java.util.UUID.randomUUID());
+    // Offsets are committed by the runtime after the effects are durable, never on a timer.
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
+    p.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "600000");
+    p.putAll(kafka.getConsumer());
+    return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+}

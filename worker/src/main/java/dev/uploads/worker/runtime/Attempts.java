@@ -1,0 +1,111 @@
+package dev.uploads.worker.runtime;
+
+import dev.uploads.schema.EventTypes;
+import dev.uploads.schema.Topics;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Tries a job on one delivery: transient failures are retried with exponential backoff and jitter;
+ * permanent ones and exhausted retries become a dead letter; a dependency that is down (open
+ * breaker, unreachable database) stops the attempt without a dead letter, so the runner can pause
+ * and deliver the event again later.
+ */
+final class Attempts {
+  enum Result {
+    DONE,
+    DEPENDENCY_DOWN
+  }
+
+  private final Job job;
+  private final Retry retry;
+  private final DeadLetters deadLetters;
+  private final Jdbi jdbi;
+  private final JobMetrics metrics;
+
+  Attempts(Job job, JobSettings.RetrySettings settings, Jdbi jdbi, JobMetrics metrics) {
+    this.job = job;
+    this.jdbi = jdbi;
+    this.metrics = metrics;
+    this.deadLetters = new DeadLetters(jdbi);
+    this.retry =
+        Retry.of(
+            job.name(),
+            RetryConfig.custom()
+                .maxAttempts(settings.getAttempts())
+                .intervalFunction(
+                    IntervalFunction.ofExponentialRandomBackoff(
+                        settings.getFirstDelay().toMilliseconds(),
+                        settings.getMultiplier(),
+                        0.5,
+                        settings.getMaxDelay().toMilliseconds()))
+                .retryOnException(Attempts::isTransient)
+                .build());
+    retry.getEventPublisher().onRetry(event -> metrics.retried.mark());
+  }
+
+  static boolean isTransient(Throwable failure) {
+    return !(failure instanceof PermanentFailure)
+        && !(failure instanceof CallNotPermittedException)
+        && !DatabaseDown.is(failure);
+  }
+
+  Result run(Delivery delivery) {
+    long started = System.nanoTime();
+    List<Attempt> attempts = Collections.synchronizedList(new ArrayList<>());
+    try {
+      if (delivery.eventType() == null || !EventTypes.KNOWN.containsKey(delivery.eventType())) {
+        PermanentFailure unknown =
+            new PermanentFailure("unknown event type '" + delivery.eventType() + "'");
+        attempts.add(Attempt.of(unknown));
+        return giveUp(delivery, attempts, unknown);
+      }
+      if (!job.handles().contains(delivery.eventType())) {
+        return Result.DONE;
+      }
+      Job.Outcome outcome =
+          retry.executeCallable(
+              () -> {
+                try {
+                  return job.apply(delivery);
+                } catch (Exception e) {
+                  attempts.add(Attempt.of(e));
+                  throw e;
+                }
+              });
+      (outcome == Job.Outcome.DUPLICATE ? metrics.duplicates : metrics.processed).mark();
+      if (delivery.topic().equals(Topics.redrive(job.name())) && delivery.eventId() != null) {
+        jdbi.useExtension(DeadLetterDao.class, dao -> dao.resolve(job.name(), delivery.eventId()));
+      }
+      return Result.DONE;
+    } catch (CallNotPermittedException e) {
+      return Result.DEPENDENCY_DOWN;
+    } catch (Exception e) {
+      if (DatabaseDown.is(e)) {
+        return Result.DEPENDENCY_DOWN;
+      }
+      return giveUp(delivery, attempts, e);
+    } finally {
+      metrics.latency.update(
+          System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private Result giveUp(Delivery delivery, List<Attempt> attempts, Throwable last) {
+    try {
+      if (deadLetters.write(job, delivery, List.copyOf(attempts), last).isPresent()) {
+        metrics.deadLettered.mark();
+      }
+      return Result.DONE;
+    } catch (RuntimeException e) {
+      // Without its dead letter the event must not be passed over: deliver it again later.
+      return Result.DEPENDENCY_DOWN;
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package dev.uploads.worker.runtime;
+
+import java.util.List;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * What one worker does with events. The runtime feeds it deliveries in per-key order, retries
+ * transient failures, pauses while a dependency is down, and dead-letters what it gives up on.
+ */
+public interface Job {
+  /** The job's name, which is also its Kafka consumer group. */
+  String name();
+
+  /** Topics besides {@code uploads} and the job's redrive topic. */
+  default List<String> extraTopics() {
+    return List.of();
+  }
+
+  /** The known event types this job applies; other known types pass by untouched. */
+  Set<String> handles();
+
+  /**
+   * Applies the event at most once: the job records {@code (job, event id)} in the transaction of
+   * its effect (see {@link ProcessedEvents}) and keys any external effect by the event id.
+   */
+  Outcome apply(Delivery delivery) throws Exception;
+
+  /** Runs in the transaction that writes the dead letter, for state that must say "failed". */
+  default void gaveUp(Handle handle, Delivery delivery) {}
+
+  enum Outcome {
+    APPLIED,
+    DUPLICATE
+  }
+}

@@ -1,0 +1,51 @@
+package dev.uploads.worker.runtime;
+
+import com.codahale.metrics.Gauge;
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.SlidingTimeWindowArrayReservoir;
+import com.codahale.metrics.Timer;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Per job, on the admin port: processed, duplicates, retries, dead letters, latency, lag. */
+public final class JobMetrics {
+  final Meter processed;
+  final Meter duplicates;
+  final Meter retried;
+  final Meter deadLettered;
+  final Timer latency;
+  private final AtomicLong lag = new AtomicLong();
+
+  public JobMetrics(MetricRegistry registry, String job) {
+    processed = registry.meter(MetricRegistry.name("job", job, "processed"));
+    duplicates = registry.meter(MetricRegistry.name("job", job, "skipped-duplicate"));
+    retried = registry.meter(MetricRegistry.name("job", job, "retried"));
+    deadLettered = registry.meter(MetricRegistry.name("job", job, "dead-lettered"));
+    latency =
+        registry.timer(
+            MetricRegistry.name("job", job, "latency"),
+            () -> new Timer(new SlidingTimeWindowArrayReservoir(1, TimeUnit.MINUTES)));
+    registry.register(MetricRegistry.name("job", job, "consumer-lag"), (Gauge<Long>) lag::get);
+  }
+
+  void lag(long records) {
+    lag.set(records);
+  }
+
+  public long processedCount() {
+    return processed.getCount();
+  }
+
+  public long retriedCount() {
+    return retried.getCount();
+  }
+
+  public long deadLetteredCount() {
+    return deadLettered.getCount();
+  }
+
+  public long duplicateCount() {
+    return duplicates.getCount();
+  }
+}

@@ -1,0 +1,206 @@
+package dev.uploads.worker.runtime;
+
+import dev.uploads.schema.Topics;
+import io.dropwizard.lifecycle.Managed;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The consumer loop of one job. Each polled batch is split into lanes by key, lanes run in parallel
+ * and each applies its records one after another, so a key's events keep their order while other
+ * keys proceed. Offsets are committed only after the batch's effects are durable; a record that met
+ * a dependency outage is delivered again after a pause.
+ */
+public final class JobRunner implements Managed {
+  private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+  private static final long PAUSE_AT_LEAST_MS = 1_000;
+
+  private final Job job;
+  private final Supplier<Consumer<byte[], byte[]>> consumers;
+  private final Attempts attempts;
+  private final Breakers breakers;
+  private final JobMetrics metrics;
+  private final ExecutorService lanes;
+  private final int concurrency;
+  private volatile boolean running;
+  private Thread thread;
+
+  public JobRunner(
+      Job job,
+      JobSettings settings,
+      Supplier<Consumer<byte[], byte[]>> consumers,
+      org.jdbi.v3.core.Jdbi jdbi,
+      Breakers breakers,
+      JobMetrics metrics) {
+    this.job = job;
+    this.consumers = consumers;
+    this.breakers = breakers;
+    this.metrics = metrics;
+    this.concurrency = settings.getConcurrency();
+    this.attempts = new Attempts(job, settings.getRetry(), jdbi, metrics);
+    this.lanes =
+        Executors.newFixedThreadPool(
+            concurrency, r -> new Thread(r, "job-" + job.name() + "-lane"));
+  }
+
+  List<String> topics() {
+    List<String> topics = new ArrayList<>(List.of(Topics.UPLOADS, Topics.redrive(job.name())));
+    topics.addAll(job.extraTopics());
+    return topics;
+  }
+
+  @Override
+  public void start() {
+    running = true;
+    thread = new Thread(this::loop, "job-" + job.name());
+    thread.start();
+  }
+
+  private void loop() {
+    try (Consumer<byte[], byte[]> consumer = consumers.get()) {
+      consumer.subscribe(topics());
+      long pausedAt = -1;
+      long lagCheckedAt = 0;
+      while (running) {
+        if (pausedAt >= 0
+            && System.currentTimeMillis() - pausedAt >= PAUSE_AT_LEAST_MS
+            && breakers.allPermit()) {
+          consumer.resume(consumer.paused());
+          pausedAt = -1;
+        }
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+        if (System.currentTimeMillis() - lagCheckedAt > 5_000) {
+          metrics.lag(lag(consumer));
+          lagCheckedAt = System.currentTimeMillis();
+        }
+        if (records.isEmpty()) {
+          continue;
+        }
+        Batch batch = process(records);
+        consumer.commitSync(batch.commits);
+        batch.rewinds.forEach(consumer::seek);
+        if (batch.dependencyDown) {
+          LOG.warn("job {}: a dependency is down; pausing its partitions", job.name());
+          consumer.pause(consumer.assignment());
+          pausedAt = System.currentTimeMillis();
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.error("job {} stopped: {}", job.name(), e.toString(), e);
+    }
+  }
+
+  private record Batch(
+      Map<TopicPartition, OffsetAndMetadata> commits,
+      Map<TopicPartition, Long> rewinds,
+      boolean dependencyDown) {}
+
+  private Batch process(ConsumerRecords<byte[], byte[]> records) {
+    List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
+    records.forEach(all::add);
+    List<List<Integer>> byLane = new ArrayList<>();
+    for (int i = 0; i < concurrency; i++) {
+      byLane.add(new ArrayList<>());
+    }
+    for (int i = 0; i < all.size(); i++) {
+      ConsumerRecord<byte[], byte[]> record = all.get(i);
+      int hash =
+          record.key() == null ? record.partition() : java.util.Arrays.hashCode(record.key());
+      byLane.get(Math.floorMod(hash, concurrency)).add(i);
+    }
+    boolean[] done = new boolean[all.size()];
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicBoolean dependencyDown = new AtomicBoolean();
+    List<Future<?>> running = new ArrayList<>();
+    for (List<Integer> lane : byLane) {
+      if (lane.isEmpty()) {
+        continue;
+      }
+      running.add(
+          lanes.submit(
+              () -> {
+                for (int index : lane) {
+                  if (stop.get() || !this.running) {
+                    return;
+                  }
+                  if (attempts.run(Delivery.of(all.get(index)))
+                      == Attempts.Result.DEPENDENCY_DOWN) {
+                    dependencyDown.set(true);
+                    stop.set(true);
+                    return;
+                  }
+                  done[index] = true;
+                }
+              }));
+    }
+    for (Future<?> lane : running) {
+      try {
+        lane.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("lane failed", e.getCause());
+      }
+    }
+    return positions(all, done, dependencyDown.get());
+  }
+
+  /** Per partition: commit up to the first record not done, and read again from there. */
+  private static Batch positions(
+      List<ConsumerRecord<byte[], byte[]>> all, boolean[] done, boolean dependencyDown) {
+    Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
+    Map<TopicPartition, Long> rewinds = new HashMap<>();
+    for (int i = 0; i < all.size(); i++) {
+      ConsumerRecord<byte[], byte[]> record = all.get(i);
+      TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+      if (rewinds.containsKey(partition)) {
+        continue;
+      }
+      if (done[i]) {
+        commits.put(partition, new OffsetAndMetadata(record.offset() + 1));
+      } else {
+        commits.put(partition, new OffsetAndMetadata(record.offset()));
+        rewinds.put(partition, record.offset());
+      }
+    }
+    return new Batch(commits, rewinds, dependencyDown);
+  }
+
+  private static long lag(Consumer<byte[], byte[]> consumer) {
+    try {
+      Set<TopicPartition> assigned = consumer.assignment();
+      long lag = 0;
+      for (Map.Entry<TopicPartition, Long> end : consumer.endOffsets(assigned).entrySet()) {
+        lag += Math.max(0, end.getValue() - consumer.position(end.getKey()));
+      }
+      return lag;
+    } catch (RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** Finishes the records in hand, commits, and leaves the group. */
+  @Override
+  public void stop() throws InterruptedException {
+    running = false;
+    thread.join(60_000);
+    lanes.shutdown();
+  }
+}

@@ -1,0 +1,131 @@
+package dev.uploads.worker.stats;
+
+import dev.uploads.schema.EmailSent;
+import dev.uploads.schema.EventHeaders;
+import dev.uploads.schema.EventJson;
+import dev.uploads.schema.Topics;
+import dev.uploads.schema.UploadFailed;
+import dev.uploads.schema.UploadReceived;
+import dev.uploads.schema.UploadThumbnailed;
+import dev.uploads.worker.runtime.Delivery;
+import dev.uploads.worker.runtime.Job;
+import dev.uploads.worker.runtime.PermanentFailure;
+import dev.uploads.worker.runtime.ProcessedEvents;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Per-account, per-day counters, each event counted exactly once: the counter update and the
+ * processed-event marker commit together. Dead letters are counted from the other jobs' dead-letter
+ * topics, keyed by the letter id (the record keeps the original event's id).
+ */
+public final class StatsJob implements Job {
+  public static final String NAME = "stats";
+  private static final List<String> COUNTED_DEAD_LETTERS = List.of("thumbnails", "emails");
+
+  private final Jdbi jdbi;
+
+  public StatsJob(Jdbi jdbi) {
+    this.jdbi = jdbi;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public List<String> extraTopics() {
+    return COUNTED_DEAD_LETTERS.stream().map(Topics::deadLetters).toList();
+  }
+
+  @Override
+  public Set<String> handles() {
+    return Set.of(UploadReceived.TYPE, UploadThumbnailed.TYPE, EmailSent.TYPE, UploadFailed.TYPE);
+  }
+
+  @Override
+  public Outcome apply(Delivery delivery) throws PermanentFailure {
+    boolean deadLetter = delivery.topic().endsWith(".dlt");
+    UUID marker = deadLetter ? letterMarker(delivery) : delivery.requireEventId();
+    Counts counts = deadLetter ? Counts.deadLetter(accountOf(delivery)) : count(delivery);
+    LocalDate day = LocalDate.ofInstant(delivery.occurredAt(), ZoneOffset.UTC);
+    return jdbi.inTransaction(
+        h -> {
+          if (!h.attach(ProcessedEvents.class).mark(NAME, marker)) {
+            h.rollback();
+            return Outcome.DUPLICATE;
+          }
+          if (counts.account() != null && !counts.isEmpty()) {
+            h.attach(StatsDao.class).add(counts, day);
+          }
+          return Outcome.APPLIED;
+        });
+  }
+
+  private static Counts count(Delivery delivery) throws PermanentFailure {
+    try {
+      byte[] value = delivery.value();
+      return switch (delivery.eventType()) {
+        case UploadReceived.TYPE -> {
+          UploadReceived e = EventJson.read(value, UploadReceived.class);
+          yield new Counts(e.accountId(), 1, e.sizeBytes(), 0, 0, 0);
+        }
+        case UploadThumbnailed.TYPE -> {
+          UploadThumbnailed e = EventJson.read(value, UploadThumbnailed.class);
+          yield new Counts(e.accountId(), 0, 0, e.thumbnails().size(), 0, 0);
+        }
+        case EmailSent.TYPE -> {
+          EmailSent e = EventJson.read(value, EmailSent.class);
+          yield new Counts(e.accountId(), 0, 0, 0, 1, 0);
+        }
+        default -> new Counts(EventJson.read(value, UploadFailed.class).accountId(), 0, 0, 0, 0, 0);
+      };
+    } catch (IOException | RuntimeException e) {
+      throw new PermanentFailure("payload of " + delivery.eventType() + " does not parse", e);
+    }
+  }
+
+  /** The account a dead letter belongs to, when its original payload says; else uncounted. */
+  private static UUID accountOf(Delivery delivery) {
+    try {
+      var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(delivery.value());
+      return node != null && node.hasNonNull("account_id")
+          ? UUID.fromString(node.get("account_id").asText())
+          : null;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static UUID letterMarker(Delivery delivery) throws PermanentFailure {
+    String letter = delivery.header(EventHeaders.DLT_LETTER_ID);
+    if (letter == null) {
+      throw new PermanentFailure("dead-letter record without " + EventHeaders.DLT_LETTER_ID);
+    }
+    return UUID.nameUUIDFromBytes(("dead-letter:" + letter).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** How much one event adds to its account's counters for the day. */
+  public record Counts(
+      UUID account,
+      long uploadsReceived,
+      long bytesReceived,
+      long thumbnailsMade,
+      long emailsSent,
+      long deadLetters) {
+    static Counts deadLetter(UUID account) {
+      return new Counts(account, 0, 0, 0, 0, 1);
+    }
+
+    boolean isEmpty() {
+      return uploadsReceived + bytesReceived + thumbnailsMade + emailsSent + deadLetters == 0;
+    }
+  }
+}

@@ -1,0 +1,143 @@
+package dev.uploads.worker.thumbnails;
+
+import dev.uploads.schema.EventEnvelope;
+import dev.uploads.schema.EventHeaders;
+import dev.uploads.schema.EventJson;
+import dev.uploads.schema.UploadFailed;
+import dev.uploads.schema.UploadReceived;
+import dev.uploads.schema.UploadThumbnailed;
+import dev.uploads.schema.blob.BlobStore;
+import dev.uploads.worker.runtime.Delivery;
+import dev.uploads.worker.runtime.Job;
+import dev.uploads.worker.runtime.PermanentFailure;
+import dev.uploads.worker.runtime.ProcessedEvents;
+import dev.uploads.worker.runtime.WorkerOutbox;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.NoSuchFileException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * {@code upload.received} → thumbnails in the blob store under deterministic keys, then one
+ * transaction marks the upload ready, lists its thumbnails and announces {@code
+ * upload.thumbnailed}. When the job gives up, the upload becomes {@code failed}.
+ */
+public final class ThumbnailJob implements Job {
+  public static final String NAME = "thumbnails";
+
+  private final Jdbi jdbi;
+  private final BlobStore blobs;
+  private final CircuitBreaker blobBreaker;
+  private final Thumbnailer thumbnailer;
+
+  public ThumbnailJob(
+      Jdbi jdbi, BlobStore blobs, CircuitBreaker blobBreaker, Thumbnailer thumbnailer) {
+    this.jdbi = jdbi;
+    this.blobs = blobs;
+    this.blobBreaker = blobBreaker;
+    this.thumbnailer = thumbnailer;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public Set<String> handles() {
+    return Set.of(UploadReceived.TYPE);
+  }
+
+  @Override
+  public Outcome apply(Delivery delivery) throws Exception {
+    UUID eventId = delivery.requireEventId();
+    UploadReceived upload = parse(delivery);
+    if (jdbi.onDemand(ProcessedEvents.class).seen(NAME, eventId)) {
+      return Outcome.DUPLICATE;
+    }
+    byte[] original = blobBreaker.executeCallable(() -> read(upload.blobKey()));
+    List<Thumbnail> made;
+    try {
+      made = thumbnailer.make(original);
+    } catch (UndecodableImageException | ImageTooLargeException e) {
+      throw new PermanentFailure(e.getMessage(), e);
+    }
+    List<UploadThumbnailed.Thumbnail> stored = new ArrayList<>();
+    for (Thumbnail thumbnail : made) {
+      String key = "thumbnails/" + upload.uploadId() + "/" + thumbnail.requestedWidth() + ".jpg";
+      blobBreaker.executeCallable(
+          () -> {
+            blobs.putDerived(key, thumbnail.bytes());
+            return null;
+          });
+      stored.add(
+          new UploadThumbnailed.Thumbnail(thumbnail.requestedWidth(), thumbnail.height(), key));
+    }
+    return jdbi.inTransaction(
+        h -> {
+          if (!h.attach(ProcessedEvents.class).mark(NAME, eventId)) {
+            h.rollback();
+            return Outcome.DUPLICATE;
+          }
+          ThumbnailDao uploads = h.attach(ThumbnailDao.class);
+          // Lock the upload first: its events then enter the outbox in commit order.
+          if (uploads.lock(upload.uploadId()).isEmpty()) {
+            throw new PermanentFailure("upload " + upload.uploadId() + " does not exist");
+          }
+          for (UploadThumbnailed.Thumbnail t : stored) {
+            uploads.insertThumbnail(upload.uploadId(), t.width(), t.height(), t.blobKey());
+          }
+          uploads.markReady(upload.uploadId());
+          h.attach(WorkerOutbox.class)
+              .insert(
+                  EventEnvelope.of(
+                      new UploadThumbnailed(upload.uploadId(), upload.accountId(), stored),
+                      Instant.now(),
+                      delivery.header(EventHeaders.TRACEPARENT)));
+          return Outcome.APPLIED;
+        });
+  }
+
+  @Override
+  public void gaveUp(Handle handle, Delivery delivery) {
+    UploadReceived upload;
+    try {
+      upload = parse(delivery);
+    } catch (PermanentFailure e) {
+      return; // nothing identifies an upload to mark failed
+    }
+    ThumbnailDao uploads = handle.attach(ThumbnailDao.class);
+    if (uploads.lock(upload.uploadId()).isPresent() && uploads.markFailed(upload.uploadId()) > 0) {
+      handle
+          .attach(WorkerOutbox.class)
+          .insert(
+              EventEnvelope.of(
+                  new UploadFailed(upload.uploadId(), upload.accountId(), "thumbnails gave up"),
+                  Instant.now(),
+                  delivery.header(EventHeaders.TRACEPARENT)));
+    }
+  }
+
+  private static UploadReceived parse(Delivery delivery) throws PermanentFailure {
+    try {
+      return EventJson.read(delivery.value(), UploadReceived.class);
+    } catch (IOException | RuntimeException e) {
+      throw new PermanentFailure("upload.received payload does not parse", e);
+    }
+  }
+
+  private byte[] read(String key) throws IOException, PermanentFailure {
+    try (InputStream in = blobs.open(key)) {
+      return in.readAllBytes();
+    } catch (NoSuchFileException e) {
+      throw new PermanentFailure("blob " + key + " does not exist", e);
+    }
+  }
+}
