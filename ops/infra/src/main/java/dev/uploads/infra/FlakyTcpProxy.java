@@ -118,6 +118,9 @@ public final class FlakyTcpProxy implements AutoCloseable {
     Socket target = new Socket();
     open.add(target);
     try {
+      // The proxy forwards whatever arrives at once; Nagle would hold back small replies.
+      client.setTcpNoDelay(true);
+      target.setTcpNoDelay(true);
       target.connect(new InetSocketAddress(targetHost, targetPort), CONNECT_TIMEOUT_MILLIS);
     } catch (IOException e) {
       closeBoth(client, target);

@@ -1,8 +1,8 @@
 package dev.uploads.infra;
 
-import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.mail.MovingMessage;
 import com.icegreen.greenmail.user.MessageDeliveryHandler;
+import com.icegreen.greenmail.user.UserManager;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.MessagingException;
@@ -23,10 +23,10 @@ import java.util.List;
  *
  * <p>{@link #received()} lists each accepted SMTP transaction once, in arrival order, however many
  * recipients it had. The list lives in this object, not in GreenMail (whose mailboxes are wiped by
- * stop), so it survives {@link #stop()} and {@link #restart()} and only ends with the JVM. A
- * message counts as received once the server has answered 250 to its DATA, i.e. before the client's
- * send returns. To read the mails, call {@link #saveAsEml(Path)}: it writes them as .eml files that
- * any mail client or text editor opens.
+ * stop), so it survives {@link #stop()} and {@link #restart()}; it is held in memory and ends with
+ * the JVM. A message is added before the server answers 250 to its DATA, so it is there as soon as
+ * the client's send returns. To read the mails, call {@link #saveAsEml(Path)}: it writes them as
+ * .eml files that any mail client or text editor opens.
  */
 public final class LocalSmtp implements AutoCloseable {
 
@@ -133,14 +133,14 @@ public final class LocalSmtp implements AutoCloseable {
   }
 
   private synchronized void launch() {
-    ServerSetup setup = new ServerSetup(port, HOST, ServerSetup.PROTOCOL_SMTP);
-    // Without this GreenMail would reject senders that do not log in as a configured user.
     GreenMail greenMail =
-        new GreenMail(setup)
-            .withConfiguration(GreenMailConfiguration.aConfig().withDisabledAuthentication());
+        new NoDelayGreenMail(new ServerSetup(port, HOST, ServerSetup.PROTOCOL_SMTP));
+    UserManager users = greenMail.getUserManager();
+    // Set before start(), not via withConfiguration, which applies only once the port is open:
+    // a sender retrying during restart() could otherwise be asked to log in.
+    users.setAuthRequired(false);
     // The default handler creates a mailbox for any unknown recipient, so all mail is accepted.
-    MessageDeliveryHandler mailboxes = greenMail.getUserManager().getMessageDeliveryHandler();
-    greenMail.getUserManager().setMessageDeliveryHandler(recordingThen(mailboxes));
+    users.setMessageDeliveryHandler(recordingThen(users.getMessageDeliveryHandler()));
     greenMail.start();
     server = greenMail;
   }
@@ -162,7 +162,8 @@ public final class LocalSmtp implements AutoCloseable {
         return;
       }
       lastRecorded = message;
-      // A copy: GreenMail releases the content of its own instance after delivery.
+      // A copy, so that nothing GreenMail does to the instance it files in its mailboxes (flags,
+      // attachment stripping) changes what callers see.
       messages.add(new MimeMessage(message.getMessage()));
       messages.notifyAll();
     }
