@@ -1,0 +1,134 @@
+package dev.uploads.worker.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.codahale.metrics.MetricRegistry;
+import dev.uploads.schema.EventHeaders;
+import dev.uploads.schema.Topics;
+import dev.uploads.schema.UploadReceived;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The runtime's ordering promise, driven through Kafka's MockConsumer: events of one key are
+ * applied one after another in offset order, while different keys are applied in parallel.
+ */
+class JobRunnerOrderTest {
+  private static final int KEYS = 8;
+  private static final int EVENTS_PER_KEY = 12;
+
+  @Test
+  void oneKeyInOrderOtherKeysInParallel() throws Exception {
+    MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+    TopicPartition partition = new TopicPartition(Topics.UPLOADS, 0);
+    consumer.schedulePollTask(
+        () -> {
+          consumer.rebalance(List.of(partition));
+          consumer.updateBeginningOffsets(Map.of(partition, 0L));
+          long offset = 0;
+          for (int seq = 0; seq < EVENTS_PER_KEY; seq++) {
+            for (int key = 0; key < KEYS; key++) {
+              consumer.addRecord(record(partition, offset++, "key-" + key, seq));
+            }
+          }
+        });
+    RecordingJob job = new RecordingJob();
+    JobSettings settings = new JobSettings();
+    // No database is touched while nothing fails: the address is never connected to.
+    Jdbi unused = Jdbi.create("jdbc:postgresql://127.0.0.1:1/unused");
+    JobRunner runner =
+        new JobRunner(
+            job,
+            settings,
+            () -> consumer,
+            unused,
+            new Breakers(3, Duration.ofSeconds(1), new MetricRegistry()),
+            new JobMetrics(new MetricRegistry(), job.name()));
+    runner.start();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    long committed = -1;
+    while (committed < KEYS * EVENTS_PER_KEY && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+      var offsets = consumer.committed(Set.of(partition));
+      committed = offsets.get(partition) == null ? -1 : offsets.get(partition).offset();
+    }
+    runner.stop();
+    assertEquals((long) KEYS * EVENTS_PER_KEY, committed, "offsets committed after the effects");
+
+    assertEquals(KEYS * EVENTS_PER_KEY, job.applied.size());
+    Map<String, List<Integer>> byKey = new HashMap<>();
+    for (String[] applied : job.applied) {
+      byKey.computeIfAbsent(applied[0], k -> new ArrayList<>()).add(Integer.parseInt(applied[1]));
+    }
+    for (List<Integer> sequence : byKey.values()) {
+      for (int i = 0; i < sequence.size(); i++) {
+        assertEquals(i, sequence.get(i), "events of one key in order: " + sequence);
+      }
+    }
+    assertTrue(
+        job.maxInFlight.get() > 1, "keys ran in parallel, max in flight " + job.maxInFlight.get());
+  }
+
+  private static ConsumerRecord<byte[], byte[]> record(
+      TopicPartition partition, long offset, String key, int seq) {
+    RecordHeaders headers = new RecordHeaders();
+    headers.add(
+        EventHeaders.EVENT_ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+    headers.add(EventHeaders.EVENT_TYPE, UploadReceived.TYPE.getBytes(StandardCharsets.UTF_8));
+    return new ConsumerRecord<>(
+        partition.topic(),
+        partition.partition(),
+        offset,
+        0L,
+        TimestampType.CREATE_TIME,
+        0,
+        0,
+        key.getBytes(StandardCharsets.UTF_8),
+        Integer.toString(seq).getBytes(StandardCharsets.UTF_8),
+        headers,
+        java.util.Optional.empty());
+  }
+
+  /** Records what it applies, and how many events were being applied at once. */
+  private static final class RecordingJob implements Job {
+    final List<String[]> applied = Collections.synchronizedList(new ArrayList<>());
+    final AtomicInteger inFlight = new AtomicInteger();
+    final AtomicInteger maxInFlight = new AtomicInteger();
+
+    @Override
+    public String name() {
+      return "recording";
+    }
+
+    @Override
+    public Set<String> handles() {
+      return Set.of(UploadReceived.TYPE);
+    }
+
+    @Override
+    public Outcome apply(Delivery delivery) throws InterruptedException {
+      maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+      Thread.sleep(5);
+      applied.add(
+          new String[] {delivery.key(), new String(delivery.value(), StandardCharsets.UTF_8)});
+      inFlight.decrementAndGet();
+      return Outcome.APPLIED;
+    }
+  }
+}
