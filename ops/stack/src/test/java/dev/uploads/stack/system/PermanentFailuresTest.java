@@ -77,6 +77,25 @@ class PermanentFailuresTest {
     assertNotNull(Topic.header(record, EventHeaders.DLT_STACK_TRACE));
     assertNotNull(Topic.header(record, EventHeaders.DLT_ORIGINAL_OFFSET));
 
+    // Kafka delivers the bomb again while its letter is open: still one letter.
+    var original =
+        Topic.read(
+                Topics.UPLOADS,
+                rs -> rs.stream().anyMatch(r -> bomb.equals(Topic.key(r))),
+                Duration.ofSeconds(30))
+            .stream()
+            .filter(r -> bomb.equals(Topic.key(r)))
+            .findFirst()
+            .orElseThrow();
+    Topic.write(Topics.UPLOADS, bomb, original.value(), original.headers());
+    String after = client.upload(Images.jpeg(100, 100));
+    SystemHarness.await(
+        "an upload after the redelivery is ready",
+        Duration.ofSeconds(60),
+        () -> HappyPathTest.ready(client, after));
+    Thread.sleep(2_000);
+    assertEquals(1, letters(system, "thumbnails", bomb), "not dead-lettered twice");
+
     SystemHarness.await(
         "stats counts the three dead letters",
         Duration.ofSeconds(60),
