@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.uploads.api.outbox.OutboxDao;
 import dev.uploads.infra.SharedInfra;
 import dev.uploads.schema.EventEnvelope;
 import dev.uploads.schema.EventHeaders;
+import dev.uploads.schema.Outbox;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,9 +61,9 @@ class RelayTest {
         int seq = batch;
         jdbi.useTransaction(
             h -> {
-              OutboxDao outbox = h.attach(OutboxDao.class);
               for (int k = 0; k < KEYS; k++) {
-                outbox.insert(
+                Outbox.append(
+                    h,
                     new EventEnvelope(
                         UUID.randomUUID(),
                         topic,

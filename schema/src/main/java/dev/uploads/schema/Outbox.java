@@ -1,5 +1,9 @@
 package dev.uploads.schema;
 
+import java.time.Instant;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+
 /**
  * How every writer adds an event to the outbox table, inside its own business transaction. The
  * statement is part of the contract because the relay depends on its columns: the API and the
@@ -16,4 +20,49 @@ public final class Outbox {
           + " :occurredAt, :traceparent, CAST(:headers AS jsonb), :payload)";
 
   private Outbox() {}
+
+  /** Adds an event to the outbox in the caller's transaction. */
+  public static void append(Handle handle, EventEnvelope event) {
+    appendRecord(
+        handle,
+        event.topic(),
+        event.key(),
+        event.eventId(),
+        event.type(),
+        event.version(),
+        event.occurredAt(),
+        event.traceparent(),
+        event.headers(),
+        event.payload());
+  }
+
+  /**
+   * Adds a record whose value is kept byte for byte, such as a dead letter's original payload.
+   * Explicit binding rather than a SqlObject: this runs in every business transaction, and
+   * reflective binding cost more CPU than the insert itself.
+   */
+  public static void appendRecord(
+      Handle handle,
+      String topic,
+      String key,
+      UUID eventId,
+      String type,
+      int version,
+      Instant occurredAt,
+      String traceparent,
+      String headersJson,
+      byte[] payload) {
+    handle
+        .createUpdate(INSERT)
+        .bind("topic", topic)
+        .bind("key", key)
+        .bind("eventId", eventId)
+        .bind("type", type)
+        .bind("version", version)
+        .bind("occurredAt", occurredAt)
+        .bind("traceparent", traceparent)
+        .bind("headers", headersJson)
+        .bind("payload", payload)
+        .execute();
+  }
 }

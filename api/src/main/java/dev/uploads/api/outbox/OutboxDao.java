@@ -1,21 +1,15 @@
 package dev.uploads.api.outbox;
 
-import dev.uploads.schema.EventEnvelope;
-import dev.uploads.schema.Outbox;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
-import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
-/** The outbox table: written in business transactions, drained by the relay. */
+/** The outbox table as the relay drains it (writers use {@link dev.uploads.schema.Outbox}). */
 @RegisterConstructorMapper(OutboxRow.class)
 public interface OutboxDao {
-  @SqlUpdate(Outbox.INSERT)
-  void insert(@BindMethods EventEnvelope event);
-
   /** The oldest rows of the given shards; id order is commit order within a key. */
   @SqlQuery(
       """

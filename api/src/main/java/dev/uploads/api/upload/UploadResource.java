@@ -1,9 +1,9 @@
 package dev.uploads.api.upload;
 
 import dev.uploads.api.auth.Account;
-import dev.uploads.api.outbox.OutboxDao;
 import dev.uploads.api.problem.ApiProblem;
 import dev.uploads.schema.EventEnvelope;
+import dev.uploads.schema.Outbox;
 import dev.uploads.schema.Traceparent;
 import dev.uploads.schema.UploadReceived;
 import dev.uploads.schema.blob.BlobStore;
@@ -137,14 +137,15 @@ public class UploadResource {
     Optional<UploadRow> created =
         jdbi.inTransaction(
             h -> {
-              UploadDao uploads = h.attach(UploadDao.class);
-              UploadRow inserted = uploads.insert(row);
-              if (key != null && !uploads.rememberKey(account.id(), key, blob.sha256(), row.id())) {
+              UploadRow inserted = UploadDao.insert(h, row);
+              if (key != null
+                  && !h.attach(UploadDao.class)
+                      .rememberKey(account.id(), key, blob.sha256(), row.id())) {
                 // A concurrent request with the same key committed first: undo ours.
                 h.rollback();
                 return Optional.empty();
               }
-              h.attach(OutboxDao.class).insert(event(inserted, traceparent));
+              Outbox.append(h, event(inserted, traceparent));
               return Optional.of(inserted);
             });
     if (created.isEmpty()) {

@@ -4,12 +4,12 @@ import dev.uploads.schema.EmailSent;
 import dev.uploads.schema.EventEnvelope;
 import dev.uploads.schema.EventHeaders;
 import dev.uploads.schema.EventJson;
+import dev.uploads.schema.Outbox;
 import dev.uploads.schema.UploadThumbnailed;
 import dev.uploads.worker.runtime.Delivery;
 import dev.uploads.worker.runtime.Job;
 import dev.uploads.worker.runtime.PermanentFailure;
 import dev.uploads.worker.runtime.ProcessedEvents;
-import dev.uploads.worker.runtime.WorkerOutbox;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.io.IOException;
 import java.time.Instant;
@@ -82,19 +82,19 @@ public final class EmailJob implements Job {
         });
     return jdbi.inTransaction(
         h -> {
-          if (!h.attach(ProcessedEvents.class).mark(NAME, eventId)) {
+          if (!ProcessedEvents.mark(h, NAME, eventId)) {
             h.rollback();
             return Outcome.DUPLICATE;
           }
           EmailDao emails = h.attach(EmailDao.class);
           emails.lockUpload(ready.uploadId());
           emails.recordDelivery(eventId, ready.uploadId(), ready.accountId(), recipient, messageId);
-          h.attach(WorkerOutbox.class)
-              .insert(
-                  EventEnvelope.of(
-                      new EmailSent(ready.uploadId(), ready.accountId(), recipient, messageId),
-                      Instant.now(),
-                      delivery.header(EventHeaders.TRACEPARENT)));
+          Outbox.append(
+              h,
+              EventEnvelope.of(
+                  new EmailSent(ready.uploadId(), ready.accountId(), recipient, messageId),
+                  Instant.now(),
+                  delivery.header(EventHeaders.TRACEPARENT)));
           return Outcome.APPLIED;
         });
   }

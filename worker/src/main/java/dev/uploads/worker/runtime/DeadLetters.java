@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.uploads.schema.EventHeaders;
+import dev.uploads.schema.Outbox;
 import dev.uploads.schema.Topics;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,17 +82,17 @@ public final class DeadLetters {
           headers.remove(EventHeaders.EVENT_VERSION);
           headers.remove(EventHeaders.TRACEPARENT);
           headers.remove(EventHeaders.OCCURRED_AT);
-          h.attach(WorkerOutbox.class)
-              .insertRecord(
-                  Topics.deadLetters(job.name()),
-                  delivery.key() == null ? "unkeyed" : delivery.key(),
-                  delivery.eventId() == null ? UUID.randomUUID() : delivery.eventId(),
-                  delivery.eventType() == null ? "unknown" : delivery.eventType(),
-                  version(delivery),
-                  delivery.occurredAt(),
-                  delivery.header(EventHeaders.TRACEPARENT),
-                  json(headers),
-                  delivery.value() == null ? new byte[0] : delivery.value());
+          Outbox.appendRecord(
+              h,
+              Topics.deadLetters(job.name()),
+              delivery.key() == null ? "unkeyed" : delivery.key(),
+              delivery.eventId() == null ? UUID.randomUUID() : delivery.eventId(),
+              delivery.eventType() == null ? "unknown" : delivery.eventType(),
+              version(delivery),
+              delivery.occurredAt(),
+              delivery.header(EventHeaders.TRACEPARENT),
+              json(headers),
+              delivery.value() == null ? new byte[0] : delivery.value());
           job.gaveUp(h, delivery);
           return id;
         });

@@ -1,19 +1,26 @@
 package dev.uploads.worker.runtime;
 
 import java.util.UUID;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
-import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /** The idempotency record: which events each job has applied. */
 public interface ProcessedEvents {
-  /** False when the job already applied the event: the caller rolls its transaction back. */
-  @SqlUpdate(
-      """
-      INSERT INTO processed_events (job, event_id) VALUES (:job, :eventId)
-      ON CONFLICT DO NOTHING
-      """)
-  boolean mark(@Bind("job") String job, @Bind("eventId") UUID eventId);
+  /**
+   * Records that the job applied the event, in the transaction of the effect. False when it already
+   * had: the caller rolls its transaction back. Bound explicitly: it runs for every event.
+   */
+  public static boolean mark(Handle handle, String job, UUID eventId) {
+    return handle
+            .createUpdate(
+                "INSERT INTO processed_events (job, event_id) VALUES (:job, :eventId)"
+                    + " ON CONFLICT DO NOTHING")
+            .bind("job", job)
+            .bind("eventId", eventId)
+            .execute()
+        == 1;
+  }
 
   /** A cheap check before an external effect that the marker's transaction cannot undo. */
   @SqlQuery(

@@ -58,12 +58,12 @@ public final class StatsJob implements Job {
     LocalDate day = LocalDate.ofInstant(delivery.occurredAt(), ZoneOffset.UTC);
     return jdbi.inTransaction(
         h -> {
-          if (!h.attach(ProcessedEvents.class).mark(NAME, marker)) {
+          if (!ProcessedEvents.mark(h, NAME, marker)) {
             h.rollback();
             return Outcome.DUPLICATE;
           }
           if (counts.account() != null && !counts.isEmpty()) {
-            h.attach(StatsDao.class).add(counts, day);
+            StatsDao.add(h, counts, day);
           }
           return Outcome.APPLIED;
         });

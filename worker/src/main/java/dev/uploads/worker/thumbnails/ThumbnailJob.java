@@ -3,6 +3,7 @@ package dev.uploads.worker.thumbnails;
 import dev.uploads.schema.EventEnvelope;
 import dev.uploads.schema.EventHeaders;
 import dev.uploads.schema.EventJson;
+import dev.uploads.schema.Outbox;
 import dev.uploads.schema.UploadFailed;
 import dev.uploads.schema.UploadReceived;
 import dev.uploads.schema.UploadThumbnailed;
@@ -11,7 +12,6 @@ import dev.uploads.worker.runtime.Delivery;
 import dev.uploads.worker.runtime.Job;
 import dev.uploads.worker.runtime.PermanentFailure;
 import dev.uploads.worker.runtime.ProcessedEvents;
-import dev.uploads.worker.runtime.WorkerOutbox;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.io.IOException;
 import java.io.InputStream;
@@ -82,7 +82,7 @@ public final class ThumbnailJob implements Job {
     }
     return jdbi.inTransaction(
         h -> {
-          if (!h.attach(ProcessedEvents.class).mark(NAME, eventId)) {
+          if (!ProcessedEvents.mark(h, NAME, eventId)) {
             h.rollback();
             return Outcome.DUPLICATE;
           }
@@ -95,12 +95,12 @@ public final class ThumbnailJob implements Job {
             uploads.insertThumbnail(upload.uploadId(), t.width(), t.height(), t.blobKey());
           }
           uploads.markReady(upload.uploadId());
-          h.attach(WorkerOutbox.class)
-              .insert(
-                  EventEnvelope.of(
-                      new UploadThumbnailed(upload.uploadId(), upload.accountId(), stored),
-                      Instant.now(),
-                      delivery.header(EventHeaders.TRACEPARENT)));
+          Outbox.append(
+              h,
+              EventEnvelope.of(
+                  new UploadThumbnailed(upload.uploadId(), upload.accountId(), stored),
+                  Instant.now(),
+                  delivery.header(EventHeaders.TRACEPARENT)));
           return Outcome.APPLIED;
         });
   }
@@ -115,13 +115,12 @@ public final class ThumbnailJob implements Job {
     }
     ThumbnailDao uploads = handle.attach(ThumbnailDao.class);
     if (uploads.lock(upload.uploadId()).isPresent() && uploads.markFailed(upload.uploadId()) > 0) {
-      handle
-          .attach(WorkerOutbox.class)
-          .insert(
-              EventEnvelope.of(
-                  new UploadFailed(upload.uploadId(), upload.accountId(), "thumbnails gave up"),
-                  Instant.now(),
-                  delivery.header(EventHeaders.TRACEPARENT)));
+      Outbox.append(
+          handle,
+          EventEnvelope.of(
+              new UploadFailed(upload.uploadId(), upload.accountId(), "thumbnails gave up"),
+              Instant.now(),
+              delivery.header(EventHeaders.TRACEPARENT)));
     }
   }
 
