@@ -97,6 +97,31 @@ final class Attempts {
     }
   }
 
+  /** Whether a delivery may join a batch: a known, handled type that is not an operator replay. */
+  boolean batchable(Delivery delivery) {
+    return delivery.eventType() != null
+        && EventTypes.KNOWN.containsKey(delivery.eventType())
+        && job.handles().contains(delivery.eventType())
+        && !delivery.topic().equals(Topics.redrive(job.name()));
+  }
+
+  /** One transaction for the whole batch; false sends the caller to the one-by-one path. */
+  boolean runBatch(List<Delivery> deliveries) {
+    long started = System.nanoTime();
+    try {
+      for (Job.Outcome outcome : job.applyAll(deliveries)) {
+        (outcome == Job.Outcome.DUPLICATE ? metrics.duplicates : metrics.processed).mark();
+      }
+      long each = (System.nanoTime() - started) / deliveries.size();
+      for (int i = 0; i < deliveries.size(); i++) {
+        metrics.latency.update(each, java.util.concurrent.TimeUnit.NANOSECONDS);
+      }
+      return true;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
   private Result giveUp(Delivery delivery, List<Attempt> attempts, Throwable last) {
     try {
       if (deadLetters.write(job, delivery, List.copyOf(attempts), last).isPresent()) {

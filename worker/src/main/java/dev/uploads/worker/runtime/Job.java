@@ -26,6 +26,24 @@ public interface Job {
    */
   Outcome apply(Delivery delivery) throws Exception;
 
+  /**
+   * How many consecutive deliveries of one lane this job can apply in one transaction. Jobs with a
+   * cheap effect (counters) batch to share one commit among many events; jobs with external effects
+   * apply one at a time.
+   */
+  default int batchSize() {
+    return 1;
+  }
+
+  /**
+   * Applies several deliveries in one transaction, each at most once. Any exception rolls the whole
+   * batch back; the runtime then applies the deliveries one by one, with retries and dead letters
+   * as usual, so a bad event cannot hold good ones hostage.
+   */
+  default List<Outcome> applyAll(List<Delivery> deliveries) throws Exception {
+    throw new UnsupportedOperationException(name() + " applies one delivery at a time");
+  }
+
   /** Runs in the transaction that writes the dead letter, for state that must say "failed". */
   default void gaveUp(Handle handle, Delivery delivery) {}
 

@@ -136,10 +136,17 @@ public final class JobRunner implements Managed {
       running.add(
           lanes.submit(
               () -> {
-                for (int index : lane) {
+                int position = 0;
+                while (position < lane.size()) {
                   if (stop.get() || !this.running) {
                     return;
                   }
+                  int batched = applyBatch(all, lane, position, done);
+                  if (batched > 0) {
+                    position += batched;
+                    continue;
+                  }
+                  int index = lane.get(position);
                   if (attempts.run(Delivery.of(all.get(index)))
                       == Attempts.Result.DEPENDENCY_DOWN) {
                     dependencyDown.set(true);
@@ -147,6 +154,7 @@ public final class JobRunner implements Managed {
                     return;
                   }
                   done[index] = true;
+                  position++;
                 }
               }));
     }
@@ -160,6 +168,32 @@ public final class JobRunner implements Managed {
       }
     }
     return positions(all, done, dependencyDown.get());
+  }
+
+  /**
+   * Applies the run of batchable records starting at {@code position} in one transaction, when the
+   * job batches; returns how many it applied (0: take the one-by-one path).
+   */
+  private int applyBatch(
+      List<ConsumerRecord<byte[], byte[]>> all, List<Integer> lane, int position, boolean[] done) {
+    if (job.batchSize() <= 1) {
+      return 0;
+    }
+    List<Delivery> batch = new ArrayList<>();
+    for (int i = position; i < lane.size() && batch.size() < job.batchSize(); i++) {
+      Delivery delivery = Delivery.of(all.get(lane.get(i)));
+      if (!attempts.batchable(delivery)) {
+        break;
+      }
+      batch.add(delivery);
+    }
+    if (batch.size() < 2 || !attempts.runBatch(batch)) {
+      return 0;
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      done[lane.get(position + i)] = true;
+    }
+    return batch.size();
   }
 
   /** Per partition: commit up to the first record not done, and read again from there. */

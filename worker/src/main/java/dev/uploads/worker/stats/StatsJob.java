@@ -15,8 +15,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 
@@ -50,23 +53,72 @@ public final class StatsJob implements Job {
     return Set.of(UploadReceived.TYPE, UploadThumbnailed.TYPE, EmailSent.TYPE, UploadFailed.TYPE);
   }
 
+  /** Counters are cheap: many events share one commit, which is what bounds this job. */
+  @Override
+  public int batchSize() {
+    return 500;
+  }
+
   @Override
   public Outcome apply(Delivery delivery) throws PermanentFailure {
+    return applyAll(List.of(delivery)).get(0);
+  }
+
+  @Override
+  public List<Outcome> applyAll(List<Delivery> deliveries) throws PermanentFailure {
+    List<Change> changes = new ArrayList<>(deliveries.size());
+    for (Delivery delivery : deliveries) {
+      changes.add(change(delivery));
+    }
+    return jdbi.inTransaction(
+        h -> {
+          List<Outcome> outcomes = new ArrayList<>(changes.size());
+          // Sorted, so that concurrent lanes lock counter rows in one order and never deadlock.
+          Map<String, Change> sums = new TreeMap<>();
+          for (Change change : changes) {
+            if (!ProcessedEvents.mark(h, NAME, change.marker())) {
+              outcomes.add(Outcome.DUPLICATE);
+              continue;
+            }
+            outcomes.add(Outcome.APPLIED);
+            if (change.counts().account() != null && !change.counts().isEmpty()) {
+              sums.merge(change.row(), change, Change::plus);
+            }
+          }
+          for (Change sum : sums.values()) {
+            StatsDao.add(h, sum.counts(), sum.day());
+          }
+          return outcomes;
+        });
+  }
+
+  private static Change change(Delivery delivery) throws PermanentFailure {
     boolean deadLetter = delivery.topic().endsWith(".dlt");
     UUID marker = deadLetter ? letterMarker(delivery) : delivery.requireEventId();
     Counts counts = deadLetter ? Counts.deadLetter(accountOf(delivery)) : count(delivery);
-    LocalDate day = LocalDate.ofInstant(delivery.occurredAt(), ZoneOffset.UTC);
-    return jdbi.inTransaction(
-        h -> {
-          if (!ProcessedEvents.mark(h, NAME, marker)) {
-            h.rollback();
-            return Outcome.DUPLICATE;
-          }
-          if (counts.account() != null && !counts.isEmpty()) {
-            StatsDao.add(h, counts, day);
-          }
-          return Outcome.APPLIED;
-        });
+    return new Change(marker, counts, LocalDate.ofInstant(delivery.occurredAt(), ZoneOffset.UTC));
+  }
+
+  /** One event's contribution to one counter row (account and day). */
+  private record Change(UUID marker, Counts counts, LocalDate day) {
+    String row() {
+      return counts.account() + "/" + day;
+    }
+
+    Change plus(Change other) {
+      Counts a = counts;
+      Counts b = other.counts;
+      return new Change(
+          marker,
+          new Counts(
+              a.account(),
+              a.uploadsReceived() + b.uploadsReceived(),
+              a.bytesReceived() + b.bytesReceived(),
+              a.thumbnailsMade() + b.thumbnailsMade(),
+              a.emailsSent() + b.emailsSent(),
+              a.deadLetters() + b.deadLetters()),
+          day);
+    }
   }
 
   private static Counts count(Delivery delivery) throws PermanentFailure {

@@ -1,7 +1,6 @@
 package dev.uploads.stack.bench;
 
 import dev.uploads.api.upload.UploadDao;
-import dev.uploads.api.upload.UploadRow;
 import dev.uploads.schema.EventJson;
 import dev.uploads.schema.Outbox;
 import dev.uploads.schema.UploadReceived;
@@ -9,7 +8,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.jdbi.v3.sqlobject.statement.SqlQuery;
 
 /**
  * The pgbench script for the API's upload transaction, built from the API's own statements (the
@@ -28,8 +26,7 @@ final class UploadTransactionScript {
   private UploadTransactionScript() {}
 
   static String forAccount(UUID accountId, String topic) throws ReflectiveOperationException {
-    String insertUpload =
-        UploadDao.class.getMethod("insert", UploadRow.class).getAnnotation(SqlQuery.class).value();
+    String insertUpload = UploadDao.INSERT;
     // Time-ordered like the API's UUIDv7 (millisecond prefix, random rest), so the primary key
     // index sees the same append-mostly inserts.
     String uploadId =

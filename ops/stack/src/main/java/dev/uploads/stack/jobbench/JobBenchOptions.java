@@ -26,7 +26,7 @@ record JobBenchOptions(
     boolean keepData) {
 
   static final String USAGE =
-      "options: --stats-events=100000 --stats-concurrency=4,8 --stats-seconds=80 --warmup-events=5000"
+      "options: --stats-events=100000 --stats-concurrency=4,8 --stats-seconds=60 --warmup-events=5000"
           + " --accounts=100 --small-images=200"
           + " --large-images=20 --thumbnail-concurrency=4 --emails=2000 --upload-rate=10"
           + " --upload-seconds=30 --budget-seconds=420 --keep-data";
@@ -47,7 +47,7 @@ record JobBenchOptions(
         new JobBenchOptions(
             positive(given, "stats-events", 100_000),
             concurrencies(given.remove("stats-concurrency")),
-            positive(given, "stats-seconds", 80),
+            positive(given, "stats-seconds", 60),
             positive(given, "warmup-events", 5_000),
             positive(given, "accounts", 100),
             positive(given, "small-images", 200),

@@ -13,8 +13,11 @@ import java.util.function.Consumer;
  * "failed" row and the others still run.
  */
 final class Phases {
-  private static final Duration EMAIL_RESERVE = Duration.ofSeconds(50);
-  private static final Duration THUMBNAIL_RESERVE = Duration.ofSeconds(50);
+  // What each later phase took with the defaults on a busy 2-core machine (~30 s each), plus
+  // margin;
+  // if one runs longer, its own waits are cut by the budget rather than the run overrunning.
+  private static final Duration EMAIL_RESERVE = Duration.ofSeconds(40);
+  private static final Duration THUMBNAIL_RESERVE = Duration.ofSeconds(40);
 
   private final JobBenchOptions o;
   private final Budget budget;
@@ -27,8 +30,8 @@ final class Phases {
     this.budget = budget;
     this.results = results;
     this.say = say;
-    // stack start ~25 s, warm-up, the load itself, waiting for the last uploads, stop
-    this.latencyReserve = Duration.ofSeconds(o.uploadSeconds() + 70);
+    // stack start ~35 s, warm-up, the load itself, waiting for the last uploads, stop
+    this.latencyReserve = Duration.ofSeconds(o.uploadSeconds() + 50);
   }
 
   private interface Step {
