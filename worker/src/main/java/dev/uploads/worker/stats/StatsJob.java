@@ -75,8 +75,11 @@ public final class StatsJob implements Job {
           List<Outcome> outcomes = new ArrayList<>(changes.size());
           // Sorted, so that concurrent lanes lock counter rows in one order and never deadlock.
           Map<String, Change> sums = new TreeMap<>();
+          Set<UUID> fresh =
+              ProcessedEvents.markAll(h, NAME, changes.stream().map(Change::marker).toList());
           for (Change change : changes) {
-            if (!ProcessedEvents.mark(h, NAME, change.marker())) {
+            // remove: a second delivery of one event in the same batch is a duplicate too
+            if (!fresh.remove(change.marker())) {
               outcomes.add(Outcome.DUPLICATE);
               continue;
             }
