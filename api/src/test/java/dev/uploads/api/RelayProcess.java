@@ -1,6 +1,6 @@
 package dev.uploads.api;
 
-import java.io.File;
+import dev.uploads.infra.ChildJvm;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -9,19 +9,10 @@ final class RelayProcess implements AutoCloseable {
   private final Process process;
 
   RelayProcess(Path config, Path log) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String classpath =
-        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     process =
         new ProcessBuilder(
-                List.of(
-                    java,
-                    "-Xmx256m",
-                    "-cp",
-                    classpath,
-                    ApiApplication.class.getName(),
-                    "relay",
-                    config.toString()))
+                ChildJvm.command(
+                    List.of("-Xmx256m"), ApiApplication.class, List.of("relay", config.toString())))
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();
@@ -43,9 +34,5 @@ final class RelayProcess implements AutoCloseable {
     if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
       process.destroyForcibly();
     }
-  }
-
-  static String classpathSeparator() {
-    return File.pathSeparator;
   }
 }

@@ -10,7 +10,7 @@ public record EmailSent(
     @JsonProperty("account_id") UUID accountId,
     @JsonProperty("recipient") String recipient,
     @JsonProperty("message_id") String messageId)
-    implements Event {
+    implements UploadEvent {
   public static final String TYPE = "email.sent";
   public static final int VERSION = 1;
 
@@ -24,17 +24,5 @@ public record EmailSent(
   @JsonIgnore
   public int version() {
     return VERSION;
-  }
-
-  @Override
-  @JsonIgnore
-  public String topic() {
-    return Topics.UPLOADS;
-  }
-
-  @Override
-  @JsonIgnore
-  public String key() {
-    return uploadId.toString();
   }
 }

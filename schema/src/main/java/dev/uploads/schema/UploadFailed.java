@@ -9,7 +9,7 @@ public record UploadFailed(
     @JsonProperty("upload_id") UUID uploadId,
     @JsonProperty("account_id") UUID accountId,
     @JsonProperty("reason") String reason)
-    implements Event {
+    implements UploadEvent {
   public static final String TYPE = "upload.failed";
   public static final int VERSION = 1;
 
@@ -23,17 +23,5 @@ public record UploadFailed(
   @JsonIgnore
   public int version() {
     return VERSION;
-  }
-
-  @Override
-  @JsonIgnore
-  public String topic() {
-    return Topics.UPLOADS;
-  }
-
-  @Override
-  @JsonIgnore
-  public String key() {
-    return uploadId.toString();
   }
 }

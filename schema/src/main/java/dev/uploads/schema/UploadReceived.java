@@ -13,7 +13,7 @@ public record UploadReceived(
     @JsonProperty("size_bytes") long sizeBytes,
     @JsonProperty("sha256") String sha256,
     @JsonProperty("blob_key") String blobKey)
-    implements Event {
+    implements UploadEvent {
   public static final String TYPE = "upload.received";
   public static final int VERSION = 1;
 
@@ -27,17 +27,5 @@ public record UploadReceived(
   @JsonIgnore
   public int version() {
     return VERSION;
-  }
-
-  @Override
-  @JsonIgnore
-  public String topic() {
-    return Topics.UPLOADS;
-  }
-
-  @Override
-  @JsonIgnore
-  public String key() {
-    return uploadId.toString();
   }
 }

@@ -10,7 +10,7 @@ public record UploadThumbnailed(
     @JsonProperty("upload_id") UUID uploadId,
     @JsonProperty("account_id") UUID accountId,
     @JsonProperty("thumbnails") List<Thumbnail> thumbnails)
-    implements Event {
+    implements UploadEvent {
   public static final String TYPE = "upload.thumbnailed";
   public static final int VERSION = 1;
 
@@ -29,17 +29,5 @@ public record UploadThumbnailed(
   @JsonIgnore
   public int version() {
     return VERSION;
-  }
-
-  @Override
-  @JsonIgnore
-  public String topic() {
-    return Topics.UPLOADS;
-  }
-
-  @Override
-  @JsonIgnore
-  public String key() {
-    return uploadId.toString();
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uploads.schema.blob.FileSystemBlobStore;
+import dev.uploads.schema.blob.GeneratedInput;
 import dev.uploads.schema.blob.ImageType;
 import dev.uploads.schema.blob.StoredBlob;
 import dev.uploads.schema.blob.TooLargeException;

@@ -5,11 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Builds command lines for child JVMs that run on this JVM's own java binary and classpath. */
-final class ChildJvm {
+public final class ChildJvm {
 
   private ChildJvm() {}
 
-  static List<String> command(List<String> jvmOptions, Class<?> mainClass, List<String> args) {
+  public static List<String> command(
+      List<String> jvmOptions, Class<?> mainClass, List<String> args) {
     List<String> command = new ArrayList<>();
     command.add(javaBinary());
     command.addAll(jvmOptions);

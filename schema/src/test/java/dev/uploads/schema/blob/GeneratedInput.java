@@ -7,24 +7,24 @@ import java.io.InputStream;
  * A long stream made up on the fly (so tests can offer far more than memory would hold) that
  * records how many bytes its reader actually pulled.
  */
-final class GeneratedInput extends InputStream {
+public final class GeneratedInput extends InputStream {
   private final byte[] head;
   private final long length;
   private final long failAfter;
   private long position;
 
-  GeneratedInput(byte[] head, long length) {
+  public GeneratedInput(byte[] head, long length) {
     this(head, length, Long.MAX_VALUE);
   }
 
   /** Throws an IOException once {@code failAfter} bytes were read, like a dropped connection. */
-  GeneratedInput(byte[] head, long length, long failAfter) {
+  public GeneratedInput(byte[] head, long length, long failAfter) {
     this.head = head;
     this.length = length;
     this.failAfter = failAfter;
   }
 
-  long bytesRead() {
+  public long bytesRead() {
     return position;
   }
 

@@ -1,5 +1,6 @@
 package dev.uploads.stack.system;
 
+import dev.uploads.infra.ChildJvm;
 import dev.uploads.worker.WorkerApplication;
 import java.nio.file.Path;
 import java.util.List;
@@ -10,20 +11,12 @@ final class WorkerProcess implements AutoCloseable {
   private final Process process;
 
   WorkerProcess(Path config, Path log) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String classpath =
-        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     process =
         new ProcessBuilder(
-                List.of(
-                    java,
-                    "-Xmx512m",
-                    "-Djava.awt.headless=true",
-                    "-cp",
-                    classpath,
-                    WorkerApplication.class.getName(),
-                    "server",
-                    config.toString()))
+                ChildJvm.command(
+                    List.of("-Xmx512m", "-Djava.awt.headless=true"),
+                    WorkerApplication.class,
+                    List.of("server", config.toString())))
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
