@@ -156,3 +156,58 @@ CREATE UNIQUE INDEX dead_letters_unresolved_position
     ON dead_letters (job, source_topic, source_partition, source_offset)
     WHERE status IN ('open', 'replaying', 'parked') AND event_id IS NULL;
 CREATE INDEX dead_letters_job_status ON dead_letters (job, status, created_at);
+
+--changeset uploads:5-operations
+-- When a letter stopped needing attention (resolved or discarded); retention counts from here.
+ALTER TABLE dead_letters ADD COLUMN closed_at timestamptz;
+CREATE INDEX dead_letters_closed ON dead_letters (closed_at) WHERE closed_at IS NOT NULL;
+CREATE INDEX dead_letters_fingerprint ON dead_letters (fingerprint);
+CREATE INDEX dead_letters_event_key ON dead_letters (event_key);
+
+-- People who may replay and discard over HTTP. Keys are stored as SHA-256, like client keys,
+-- in a table of their own: no client key can ever be an operator key.
+CREATE TABLE operators (
+    id         uuid PRIMARY KEY,
+    name       text        NOT NULL UNIQUE,
+    key_hash   bytea       NOT NULL UNIQUE,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    revoked_at timestamptz
+);
+
+-- The audit trail: every replay and discard, who asked, why, for which letters, and how it went.
+CREATE TABLE dead_letter_actions (
+    id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    kind           text        NOT NULL CHECK (kind IN ('replay', 'discard')),
+    operator       text        NOT NULL,
+    via            text        NOT NULL CHECK (via IN ('cli', 'http')),
+    reason         text        NOT NULL CHECK (length(btrim(reason)) > 0),
+    filter         jsonb       NOT NULL,
+    include_parked boolean     NOT NULL DEFAULT false,
+    rate_limit     double precision,
+    max_count      integer     NOT NULL,
+    status         text        NOT NULL DEFAULT 'running'
+                   CHECK (status IN ('running', 'completed', 'failed')),
+    selected       integer     NOT NULL,
+    done           integer     NOT NULL DEFAULT 0,
+    skipped        integer     NOT NULL DEFAULT 0,
+    error          text,
+    created_at     timestamptz NOT NULL DEFAULT now(),
+    heartbeat_at   timestamptz NOT NULL DEFAULT now(),
+    finished_at    timestamptz
+);
+CREATE INDEX dead_letter_actions_created ON dead_letter_actions (created_at);
+
+-- The letters an action selected, fixed when it starts: a resumed replay works through the rest.
+-- done_at is set in the transaction that sends (or discards) the letter, so nothing goes twice.
+-- For a replay, generation is the letter's replay number and outcome is written by the worker.
+CREATE TABLE dead_letter_action_items (
+    action_id  bigint      NOT NULL REFERENCES dead_letter_actions (id) ON DELETE CASCADE,
+    letter_id  bigint      NOT NULL,
+    done_at    timestamptz,
+    generation integer,
+    outcome    text CHECK (outcome IN ('sent', 'resolved', 'failed', 'parked', 'discarded',
+                                       'skipped')),
+    note       text,
+    PRIMARY KEY (action_id, letter_id)
+);
+CREATE INDEX dead_letter_action_items_letter ON dead_letter_action_items (letter_id, generation);

@@ -28,11 +28,14 @@ final class Attempts {
   private final DeadLetters deadLetters;
   private final Jdbi jdbi;
   private final JobMetrics metrics;
+  private final int parkAfterReplays;
 
-  Attempts(Job job, JobSettings.RetrySettings settings, Jdbi jdbi, JobMetrics metrics) {
+  Attempts(Job job, JobSettings jobSettings, Jdbi jdbi, JobMetrics metrics) {
+    JobSettings.RetrySettings settings = jobSettings.getRetry();
     this.job = job;
     this.jdbi = jdbi;
     this.metrics = metrics;
+    this.parkAfterReplays = jobSettings.getParkAfterReplays();
     this.deadLetters = new DeadLetters(jdbi);
     this.retry =
         Retry.of(
@@ -80,8 +83,10 @@ final class Attempts {
                 }
               });
       (outcome == Job.Outcome.DUPLICATE ? metrics.duplicates : metrics.processed).mark();
-      if (delivery.topic().equals(Topics.redrive(job.name())) && delivery.eventId() != null) {
-        jdbi.useExtension(DeadLetterDao.class, dao -> dao.resolve(job.name(), delivery.eventId()));
+      if (isReplay(delivery)
+          && delivery.eventId() != null
+          && deadLetters.resolveReplay(job, delivery.eventId())) {
+        metrics.replayResolved.mark();
       }
       return Result.DONE;
     } catch (CallNotPermittedException e) {
@@ -102,7 +107,11 @@ final class Attempts {
     return delivery.eventType() != null
         && EventTypes.KNOWN.containsKey(delivery.eventType())
         && job.handles().contains(delivery.eventType())
-        && !delivery.topic().equals(Topics.redrive(job.name()));
+        && !isReplay(delivery);
+  }
+
+  private boolean isReplay(Delivery delivery) {
+    return delivery.topic().equals(Topics.redrive(job.name()));
   }
 
   /** One transaction for the whole batch; false sends the caller to the one-by-one path. */
@@ -124,7 +133,14 @@ final class Attempts {
 
   private Result giveUp(Delivery delivery, List<Attempt> attempts, Throwable last) {
     try {
-      if (deadLetters.write(job, delivery, List.copyOf(attempts), last).isPresent()) {
+      if (isReplay(delivery)) {
+        switch (deadLetters.replayFailed(
+            job, delivery, List.copyOf(attempts), last, parkAfterReplays)) {
+          case REOPENED -> metrics.replayFailed.mark();
+          case PARKED -> metrics.replayParked.mark();
+          case NEW_LETTER -> metrics.deadLettered.mark();
+        }
+      } else if (deadLetters.write(job, delivery, List.copyOf(attempts), last).isPresent()) {
         metrics.deadLettered.mark();
       }
       return Result.DONE;

@@ -5,7 +5,6 @@ import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
-import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 public interface DeadLetterDao {
   /** Empty when the event already has an unresolved letter for this job. */
@@ -41,11 +40,4 @@ public interface DeadLetterDao {
       @Bind("attemptCount") int attemptCount,
       @Bind("firstFailedAt") Instant firstFailedAt,
       @Bind("lastFailedAt") Instant lastFailedAt);
-
-  @SqlUpdate(
-      """
-      UPDATE dead_letters SET status = 'resolved', updated_at = now()
-      WHERE job = :job AND event_id = :eventId AND status IN ('open', 'replaying')
-      """)
-  int resolve(@Bind("job") String job, @Bind("eventId") UUID eventId);
 }

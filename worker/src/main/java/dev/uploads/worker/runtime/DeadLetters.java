@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -33,69 +34,203 @@ public final class DeadLetters {
 
   /** Returns the new letter's id, or empty when an unresolved letter already holds the event. */
   public Optional<Long> write(Job job, Delivery delivery, List<Attempt> attempts, Throwable last) {
+    return jdbi.inTransaction(h -> insert(h, job, delivery, attempts, last));
+  }
+
+  private Optional<Long> insert(
+      Handle h, Job job, Delivery delivery, List<Attempt> attempts, Throwable last) {
     Attempt first = attempts.get(0);
     Attempt latest = attempts.get(attempts.size() - 1);
     String fingerprint = Fingerprint.of(last);
+    Optional<Long> id =
+        h.attach(DeadLetterDao.class)
+            .insert(
+                job.name(),
+                delivery.eventId(),
+                delivery.key(),
+                delivery.eventType(),
+                delivery.value(),
+                json(delivery.headers()),
+                delivery.topic(),
+                delivery.partition(),
+                delivery.offset(),
+                delivery.timestamp(),
+                latest.exception(),
+                latest.message(),
+                latest.stack(),
+                fingerprint,
+                json(attempts),
+                attempts.size(),
+                first.at(),
+                latest.at());
+    if (id.isPresent()) {
+      announce(h, job, delivery, id.get(), attempts.size(), first, latest, fingerprint);
+      job.gaveUp(h, delivery);
+    }
+    return id;
+  }
+
+  /** What became of a letter whose operator replay failed again. */
+  public enum ReplayFailure {
+    /** Back to open, the new attempts appended to its history. */
+    REOPENED,
+    /** Failed on its last allowed replay: only an explicit override replays it again. */
+    PARKED,
+    /** No letter was waiting for this replay; a new one holds the event (or an open one did). */
+    NEW_LETTER
+  }
+
+  /**
+   * A replayed event failed again: its letter returns to open (or is parked after {@code
+   * parkAfterReplays} replays) with the new attempts appended, and {@code <job>.dlt} hears of it
+   * again, all in one transaction.
+   */
+  public ReplayFailure replayFailed(
+      Job job, Delivery delivery, List<Attempt> attempts, Throwable last, int parkAfterReplays) {
+    String fingerprint = Fingerprint.of(last);
+    Attempt latest = attempts.get(attempts.size() - 1);
     return jdbi.inTransaction(
         h -> {
-          Optional<Long> id =
-              h.attach(DeadLetterDao.class)
-                  .insert(
-                      job.name(),
-                      delivery.eventId(),
-                      delivery.key(),
-                      delivery.eventType(),
-                      delivery.value(),
-                      json(delivery.headers()),
-                      delivery.topic(),
-                      delivery.partition(),
-                      delivery.offset(),
-                      delivery.timestamp(),
-                      latest.exception(),
-                      latest.message(),
-                      latest.stack(),
-                      fingerprint,
-                      json(attempts),
-                      attempts.size(),
-                      first.at(),
-                      latest.at());
-          if (id.isEmpty()) {
-            return id;
+          Optional<Map<String, Object>> letter =
+              delivery.eventId() == null
+                  ? Optional.empty()
+                  : h.createQuery(
+                          """
+                          UPDATE dead_letters SET
+                              status = CASE WHEN replay_count >= :parkAfter
+                                            THEN 'parked' ELSE 'open' END,
+                              attempts = attempts || CAST(:attempts AS jsonb),
+                              attempt_count = attempt_count + :count,
+                              exception_class = :exceptionClass, message = :message,
+                              stack_trace = :stack, fingerprint = :fingerprint,
+                              last_failed_at = :lastFailedAt, updated_at = now()
+                          WHERE job = :job AND event_id = :eventId AND status = 'replaying'
+                          RETURNING id, status, replay_count, attempt_count,
+                              first_failed_at
+                          """)
+                      .bind("parkAfter", parkAfterReplays)
+                      .bind("attempts", json(attempts))
+                      .bind("count", attempts.size())
+                      .bind("exceptionClass", latest.exception())
+                      .bind("message", latest.message())
+                      .bind("stack", latest.stack())
+                      .bind("fingerprint", fingerprint)
+                      .bind("lastFailedAt", latest.at())
+                      .bind("job", job.name())
+                      .bind("eventId", delivery.eventId())
+                      .mapToMap()
+                      .findOne();
+          if (letter.isEmpty()) {
+            insert(h, job, delivery, attempts, last);
+            return ReplayFailure.NEW_LETTER;
           }
-          Map<String, String> headers = new LinkedHashMap<>(delivery.headers());
-          headers.put(EventHeaders.DLT_ORIGINAL_TOPIC, delivery.topic());
-          headers.put(EventHeaders.DLT_ORIGINAL_PARTITION, Integer.toString(delivery.partition()));
-          headers.put(EventHeaders.DLT_ORIGINAL_OFFSET, Long.toString(delivery.offset()));
-          headers.put(EventHeaders.DLT_ORIGINAL_TIMESTAMP, delivery.timestamp().toString());
-          headers.put(EventHeaders.DLT_CONSUMER_GROUP, job.name());
-          headers.put(EventHeaders.DLT_EXCEPTION_CLASS, latest.exception());
-          headers.put(EventHeaders.DLT_EXCEPTION_MESSAGE, bounded(latest.message()));
-          headers.put(EventHeaders.DLT_STACK_TRACE, latest.stack());
-          headers.put(EventHeaders.DLT_ATTEMPTS, Integer.toString(attempts.size()));
-          headers.put(EventHeaders.DLT_FIRST_FAILURE, first.at().toString());
-          headers.put(EventHeaders.DLT_LAST_FAILURE, latest.at().toString());
-          headers.put(EventHeaders.DLT_FINGERPRINT, fingerprint);
-          headers.put(EventHeaders.DLT_LETTER_ID, Long.toString(id.get()));
-          // Kafka headers of the contract are set by the relay from the outbox columns.
-          headers.remove(EventHeaders.EVENT_ID);
-          headers.remove(EventHeaders.EVENT_TYPE);
-          headers.remove(EventHeaders.EVENT_VERSION);
-          headers.remove(EventHeaders.TRACEPARENT);
-          headers.remove(EventHeaders.OCCURRED_AT);
-          Outbox.appendRecord(
+          long id = ((Number) letter.get().get("id")).longValue();
+          boolean parked = "parked".equals(letter.get().get("status"));
+          int generation = ((Number) letter.get().get("replay_count")).intValue();
+          recordOutcome(h, id, generation, parked ? "parked" : "failed");
+          Attempt first =
+              new Attempt(
+                  ((java.sql.Timestamp) letter.get().get("first_failed_at")).toInstant(),
+                  latest.exception(),
+                  latest.message(),
+                  latest.stack());
+          announce(
               h,
-              Topics.deadLetters(job.name()),
-              delivery.key() == null ? "unkeyed" : delivery.key(),
-              delivery.eventId() == null ? UUID.randomUUID() : delivery.eventId(),
-              delivery.eventType() == null ? "unknown" : delivery.eventType(),
-              version(delivery),
-              delivery.occurredAt(),
-              delivery.header(EventHeaders.TRACEPARENT),
-              json(headers),
-              delivery.value() == null ? new byte[0] : delivery.value());
+              job,
+              delivery,
+              id,
+              ((Number) letter.get().get("attempt_count")).intValue(),
+              first,
+              latest,
+              fingerprint);
           job.gaveUp(h, delivery);
-          return id;
+          return parked ? ReplayFailure.PARKED : ReplayFailure.REOPENED;
         });
+  }
+
+  /**
+   * A replayed event went through: its letter is resolved and the replay's record says so. False
+   * when no letter was waiting (a redelivery of a replay already resolved).
+   */
+  public boolean resolveReplay(Job job, UUID eventId) {
+    return jdbi.inTransaction(
+        h -> {
+          Optional<Map<String, Object>> letter =
+              h.createQuery(
+                      """
+                      UPDATE dead_letters
+                      SET status = 'resolved', closed_at = now(), updated_at = now()
+                      WHERE job = :job AND event_id = :eventId AND status = 'replaying'
+                      RETURNING id, replay_count
+                      """)
+                  .bind("job", job.name())
+                  .bind("eventId", eventId)
+                  .mapToMap()
+                  .findOne();
+          letter.ifPresent(
+              l ->
+                  recordOutcome(
+                      h,
+                      ((Number) l.get("id")).longValue(),
+                      ((Number) l.get("replay_count")).intValue(),
+                      "resolved"));
+          return letter.isPresent();
+        });
+  }
+
+  private static void recordOutcome(Handle h, long letterId, int generation, String outcome) {
+    h.createUpdate(
+            """
+            UPDATE dead_letter_action_items SET outcome = :outcome
+            WHERE letter_id = :letterId AND generation = :generation AND outcome = 'sent'
+            """)
+        .bind("outcome", outcome)
+        .bind("letterId", letterId)
+        .bind("generation", generation)
+        .execute();
+  }
+
+  /** The {@code <job>.dlt} record, through the outbox, in the letter's transaction. */
+  private static void announce(
+      Handle h,
+      Job job,
+      Delivery delivery,
+      long letterId,
+      int attemptCount,
+      Attempt first,
+      Attempt latest,
+      String fingerprint) {
+    Map<String, String> headers = new LinkedHashMap<>(delivery.headers());
+    headers.put(EventHeaders.DLT_ORIGINAL_TOPIC, delivery.topic());
+    headers.put(EventHeaders.DLT_ORIGINAL_PARTITION, Integer.toString(delivery.partition()));
+    headers.put(EventHeaders.DLT_ORIGINAL_OFFSET, Long.toString(delivery.offset()));
+    headers.put(EventHeaders.DLT_ORIGINAL_TIMESTAMP, delivery.timestamp().toString());
+    headers.put(EventHeaders.DLT_CONSUMER_GROUP, job.name());
+    headers.put(EventHeaders.DLT_EXCEPTION_CLASS, latest.exception());
+    headers.put(EventHeaders.DLT_EXCEPTION_MESSAGE, bounded(latest.message()));
+    headers.put(EventHeaders.DLT_STACK_TRACE, latest.stack());
+    headers.put(EventHeaders.DLT_ATTEMPTS, Integer.toString(attemptCount));
+    headers.put(EventHeaders.DLT_FIRST_FAILURE, first.at().toString());
+    headers.put(EventHeaders.DLT_LAST_FAILURE, latest.at().toString());
+    headers.put(EventHeaders.DLT_FINGERPRINT, fingerprint);
+    headers.put(EventHeaders.DLT_LETTER_ID, Long.toString(letterId));
+    // Kafka headers of the contract are set by the relay from the outbox columns.
+    headers.remove(EventHeaders.EVENT_ID);
+    headers.remove(EventHeaders.EVENT_TYPE);
+    headers.remove(EventHeaders.EVENT_VERSION);
+    headers.remove(EventHeaders.TRACEPARENT);
+    headers.remove(EventHeaders.OCCURRED_AT);
+    Outbox.appendRecord(
+        h,
+        Topics.deadLetters(job.name()),
+        delivery.key() == null ? "unkeyed" : delivery.key(),
+        delivery.eventId() == null ? UUID.randomUUID() : delivery.eventId(),
+        delivery.eventType() == null ? "unknown" : delivery.eventType(),
+        version(delivery),
+        delivery.occurredAt(),
+        delivery.header(EventHeaders.TRACEPARENT),
+        json(headers),
+        delivery.value() == null ? new byte[0] : delivery.value());
   }
 
   private static int version(Delivery delivery) {

@@ -8,12 +8,18 @@ import com.codahale.metrics.Timer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Per job, on the admin port: processed, duplicates, retries, dead letters, latency, lag. */
+/**
+ * Per job, on the admin port: processed, duplicates, retries, dead letters, the outcomes of
+ * operator replays, latency and lag.
+ */
 public final class JobMetrics {
   final Meter processed;
   final Meter duplicates;
   final Meter retried;
   final Meter deadLettered;
+  final Meter replayResolved;
+  final Meter replayFailed;
+  final Meter replayParked;
   final Timer latency;
   private final AtomicLong lag = new AtomicLong();
 
@@ -22,6 +28,9 @@ public final class JobMetrics {
     duplicates = registry.meter(MetricRegistry.name("job", job, "skipped-duplicate"));
     retried = registry.meter(MetricRegistry.name("job", job, "retried"));
     deadLettered = registry.meter(MetricRegistry.name("job", job, "dead-lettered"));
+    replayResolved = registry.meter(MetricRegistry.name("job", job, "replay-resolved"));
+    replayFailed = registry.meter(MetricRegistry.name("job", job, "replay-failed"));
+    replayParked = registry.meter(MetricRegistry.name("job", job, "replay-parked"));
     latency =
         registry.timer(
             MetricRegistry.name("job", job, "latency"),

@@ -54,7 +54,7 @@ public final class JobRunner implements Managed {
     this.breakers = breakers;
     this.metrics = metrics;
     this.concurrency = settings.getConcurrency();
-    this.attempts = new Attempts(job, settings.getRetry(), jdbi, metrics);
+    this.attempts = new Attempts(job, settings, jdbi, metrics);
     this.lanes =
         Executors.newFixedThreadPool(
             concurrency, r -> new Thread(r, "job-" + job.name() + "-lane"));

@@ -20,6 +20,19 @@ public class JobSettings {
 
   @Valid @NotNull @JsonProperty private RetrySettings retry = new RetrySettings();
 
+  /**
+   * Loop protection: a dead letter that fails again on its Nth operator replay is parked, and only
+   * an explicit override replays it again.
+   */
+  @Min(1)
+  @Max(100)
+  @JsonProperty
+  private int parkAfterReplays = 3;
+
+  public int getParkAfterReplays() {
+    return parkAfterReplays;
+  }
+
   public boolean isEnabled() {
     return enabled;
   }
