@@ -20,6 +20,9 @@ import dev.uploads.api.stats.StatsResource;
 import dev.uploads.api.upload.UploadDao;
 import dev.uploads.api.upload.UploadQueryResource;
 import dev.uploads.api.upload.UploadResource;
+import dev.uploads.ops.deadletters.DeadLetterGauges;
+import dev.uploads.ops.deadletters.OperatorEndpoints;
+import dev.uploads.schema.Topics;
 import dev.uploads.schema.blob.FileSystemBlobStore;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
@@ -30,8 +33,15 @@ import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.jdbi3.JdbiFactory;
 import io.dropwizard.migrations.MigrationsBundle;
+import io.prometheus.client.CollectorRegistry;
+import io.prometheus.client.dropwizard.DropwizardExports;
+import io.prometheus.client.dropwizard.samplebuilder.CustomMappingSampleBuilder;
+import io.prometheus.client.dropwizard.samplebuilder.MapperConfig;
+import io.prometheus.client.servlet.jakarta.exporter.MetricsServlet;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
@@ -129,6 +139,30 @@ public class ApiApplication extends Application<ApiConfiguration> {
                   relayWakeup,
                   new RelayMetrics(environment.metrics())));
     }
+    // Operators inspect, replay and discard dead letters on the admin port, never the clients'.
+    OperatorEndpoints.mount(environment, jdbi, config.getDeadLetters());
+    exposeMetrics(environment, jdbi);
+  }
+
+  /**
+   * Dead-letter gauges, and every metric in Prometheus' text format at {@code /prometheus} on the
+   * admin port, where the alerts in {@code ops/alerts} find them.
+   */
+  private static void exposeMetrics(Environment environment, Jdbi jdbi) {
+    new DeadLetterGauges(jdbi, environment.metrics(), Topics.JOBS);
+    CollectorRegistry prometheus = new CollectorRegistry();
+    // dead-letters.emails.open -> dead_letters_open{job="emails"}
+    new DropwizardExports(
+            environment.metrics(),
+            new CustomMappingSampleBuilder(
+                List.of(
+                    new MapperConfig(
+                        "dead-letters.*.*", "dead_letters_${1}", Map.of("job", "${0}")))))
+        .register(prometheus);
+    environment
+        .admin()
+        .addServlet("prometheus", new MetricsServlet(prometheus))
+        .addMapping("/prometheus");
   }
 
   private static void scheduleKeyPruning(

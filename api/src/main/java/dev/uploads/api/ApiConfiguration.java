@@ -15,6 +15,14 @@ public class ApiConfiguration extends Configuration {
   @Valid @NotNull @JsonProperty private KafkaSettings kafka = new KafkaSettings();
   @Valid @NotNull @JsonProperty private RelaySettings relay = new RelaySettings();
 
+  @Valid @NotNull @JsonProperty
+  private dev.uploads.ops.deadletters.DeadLetterSettings deadLetters =
+      new dev.uploads.ops.deadletters.DeadLetterSettings();
+
+  public dev.uploads.ops.deadletters.DeadLetterSettings getDeadLetters() {
+    return deadLetters;
+  }
+
   /** False in a process that only relays (the {@code relay} command): no upload endpoints. */
   @JsonProperty private boolean serveUploads = true;
 

@@ -11,6 +11,9 @@ public final class EventHeaders {
   /** On redrive records: how many times operators replayed this event (1 for the first). */
   public static final String REPLAY_GENERATION = "replay-generation";
 
+  /** On redrive records: the operator action (see {@code dead_letter_actions}) that sent it. */
+  public static final String REPLAY_ACTION = "replay-action-id";
+
   /** On dead-letter records: where the event was and why the job gave up on it. */
   public static final String DLT_ORIGINAL_TOPIC = "dlt-original-topic";
 

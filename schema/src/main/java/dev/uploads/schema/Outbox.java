@@ -19,6 +19,12 @@ public final class Outbox {
           + " traceparent, headers, payload) VALUES (:topic, :key, :eventId, :type, :version,"
           + " :occurredAt, :traceparent, CAST(:headers AS jsonb), :payload)";
 
+  /**
+   * Writers in other processes than the relay NOTIFY this channel after committing outbox rows, so
+   * the relays (which LISTEN) publish at once instead of at their next poll.
+   */
+  public static final String CHANNEL = "outbox_committed";
+
   private Outbox() {}
 
   /** Adds an event to the outbox in the caller's transaction. */

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * transaction waits for it. Relays still poll, so a lost notification only costs latency.
  */
 public final class CommitNotifier implements Managed {
-  public static final String CHANNEL = "outbox_committed";
+  public static final String CHANNEL = dev.uploads.schema.Outbox.CHANNEL;
   private static final Logger LOG = LoggerFactory.getLogger(CommitNotifier.class);
 
   private final Jdbi jdbi;

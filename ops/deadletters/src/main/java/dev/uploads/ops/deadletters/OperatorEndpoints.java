@@ -1,0 +1,58 @@
+package dev.uploads.ops.deadletters;
+
+import dev.uploads.ops.deadletters.http.OperatorAuth;
+import dev.uploads.ops.deadletters.http.OperatorErrors;
+import dev.uploads.ops.deadletters.http.OperatorResource;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.jersey.DropwizardResourceConfig;
+import io.dropwizard.jersey.jackson.JacksonFeature;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.glassfish.jersey.servlet.ServletContainer;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Puts the operator endpoints on a service's admin port under {@code /dead-letters}, away from the
+ * clients' port, and runs retention on a schedule.
+ */
+public final class OperatorEndpoints {
+  private static final Logger LOG = LoggerFactory.getLogger(OperatorEndpoints.class);
+
+  private OperatorEndpoints() {}
+
+  public static void mount(Environment environment, Jdbi jdbi, DeadLetterSettings settings) {
+    Actions actions = new Actions(jdbi, environment.metrics());
+    ExecutorService runner =
+        environment.lifecycle().executorService("dead-letter-actions-%d").maxThreads(4).build();
+    DropwizardResourceConfig config = new DropwizardResourceConfig(environment.metrics());
+    config.register(new JacksonFeature(environment.getObjectMapper()));
+    config.register(new OperatorAuth(new Operators(jdbi)));
+    config.register(new OperatorErrors());
+    config.register(new OperatorResource(new Letters(jdbi), actions, settings, runner));
+    environment
+        .admin()
+        .addServlet("dead-letters", new ServletContainer(config))
+        .addMapping("/dead-letters/*");
+
+    ScheduledExecutorService retention =
+        environment.lifecycle().scheduledExecutorService("dead-letter-retention").build();
+    long every = settings.getPruneEvery().toSeconds();
+    retention.scheduleWithFixedDelay(
+        () -> {
+          try {
+            long pruned = actions.prune(settings.getRetention().toJavaDuration(), false);
+            if (pruned > 0) {
+              LOG.info("retention pruned {} resolved or discarded dead letters", pruned);
+            }
+          } catch (RuntimeException e) {
+            LOG.warn("dead-letter retention failed; it runs again in {} s", every, e);
+          }
+        },
+        every,
+        every,
+        TimeUnit.SECONDS);
+  }
+}

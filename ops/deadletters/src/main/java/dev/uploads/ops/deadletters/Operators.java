@@ -1,0 +1,95 @@
+package dev.uploads.ops.deadletters;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Operator credentials for the admin HTTP endpoints: 256-bit random keys starting {@code opk_},
+ * stored as SHA-256 in their own table. A client API key is never found there, whatever it is.
+ */
+public final class Operators {
+  public static final String PREFIX = "opk_";
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private final Jdbi jdbi;
+
+  public Operators(Jdbi jdbi) {
+    this.jdbi = jdbi;
+  }
+
+  /** Creates an operator and returns the key, which is shown this once and never stored. */
+  public String add(String name) {
+    if (name == null || !name.matches("[A-Za-z0-9._@-]{1,64}")) {
+      throw OperatorError.badInput(
+          "an operator name is 1 to 64 letters, digits, '.', '_', '@' or '-', not '" + name + "'");
+    }
+    byte[] secret = new byte[32];
+    RANDOM.nextBytes(secret);
+    String key = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    int added =
+        jdbi.withHandle(
+            h ->
+                h.createUpdate(
+                        "INSERT INTO operators (id, name, key_hash) VALUES (:id, :name, :hash)"
+                            + " ON CONFLICT (name) DO NOTHING")
+                    .bind("id", UUID.randomUUID())
+                    .bind("name", name)
+                    .bind("hash", hash(key))
+                    .execute());
+    if (added == 0) {
+      throw OperatorError.conflict("an operator named '" + name + "' exists already");
+    }
+    return key;
+  }
+
+  public void revoke(String name) {
+    int revoked =
+        jdbi.withHandle(
+            h ->
+                h.createUpdate(
+                        "UPDATE operators SET revoked_at = now()"
+                            + " WHERE name = :name AND revoked_at IS NULL")
+                    .bind("name", name)
+                    .execute());
+    if (revoked == 0) {
+      throw OperatorError.notFound("no active operator is named '" + name + "'");
+    }
+  }
+
+  public List<Map<String, Object>> list() {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery("SELECT name, created_at, revoked_at FROM operators ORDER BY name")
+                .mapToMap()
+                .list());
+  }
+
+  /** The operator's name for a presented key, if the key is an operator's and not revoked. */
+  public Optional<String> verify(String key) {
+    if (key == null || !key.startsWith(PREFIX) || key.length() > 200) {
+      return Optional.empty();
+    }
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT name FROM operators WHERE key_hash = :hash AND revoked_at IS NULL")
+                .bind("hash", hash(key))
+                .mapTo(String.class)
+                .findOne());
+  }
+
+  static byte[] hash(String key) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,274 @@
+package dev.uploads.ops.deadletters.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.uploads.ops.deadletters.ActionRequest;
+import dev.uploads.ops.deadletters.Actions;
+import dev.uploads.ops.deadletters.DeadLetterSettings;
+import dev.uploads.ops.deadletters.LetterFilter;
+import dev.uploads.ops.deadletters.Letters;
+import dev.uploads.ops.deadletters.OperatorError;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator endpoints on the admin port, under {@code /dead-letters}: the same operations, the
+ * same validation and the same audit trail as the {@code ops/dead-letters} command line.
+ */
+@Path("/")
+@Produces(MediaType.APPLICATION_JSON)
+public final class OperatorResource {
+  private static final Logger LOG = LoggerFactory.getLogger(OperatorResource.class);
+  private static final Set<String> ACTION_FIELDS =
+      Set.of(
+          "ids",
+          "job",
+          "status",
+          "fingerprint",
+          "exception",
+          "key",
+          "type",
+          "since",
+          "until",
+          "reason",
+          "dry_run",
+          "rate",
+          "max",
+          "include_parked");
+
+  private final Letters letters;
+  private final Actions actions;
+  private final DeadLetterSettings settings;
+  private final ExecutorService runner;
+
+  public OperatorResource(
+      Letters letters, Actions actions, DeadLetterSettings settings, ExecutorService runner) {
+    this.letters = letters;
+    this.actions = actions;
+    this.settings = settings;
+    this.runner = runner;
+  }
+
+  @GET
+  public Letters.Page list(
+      @QueryParam("id") List<String> ids,
+      @QueryParam("job") String job,
+      @QueryParam("status") List<String> statuses,
+      @QueryParam("fingerprint") String fingerprint,
+      @QueryParam("exception") String exception,
+      @QueryParam("key") String key,
+      @QueryParam("type") String type,
+      @QueryParam("since") String since,
+      @QueryParam("until") String until,
+      @QueryParam("limit") @DefaultValue("50") String limit,
+      @QueryParam("before") String before) {
+    return letters.list(
+        LetterFilter.parse(ids, job, statuses, fingerprint, exception, key, type, since, until),
+        number("limit", limit).intValue(),
+        before == null ? null : number("before", before));
+  }
+
+  @GET
+  @Path("summary")
+  public Map<String, Object> summary(
+      @QueryParam("id") List<String> ids,
+      @QueryParam("job") String job,
+      @QueryParam("status") List<String> statuses,
+      @QueryParam("fingerprint") String fingerprint,
+      @QueryParam("exception") String exception,
+      @QueryParam("key") String key,
+      @QueryParam("type") String type,
+      @QueryParam("since") String since,
+      @QueryParam("until") String until) {
+    return Map.of(
+        "groups",
+        letters.summary(
+            LetterFilter.parse(
+                ids, job, statuses, fingerprint, exception, key, type, since, until)));
+  }
+
+  @GET
+  @Path("{id}")
+  public Letters.Detail show(@PathParam("id") String id) {
+    return letters.show(number("letter id", id));
+  }
+
+  @POST
+  @Path("replay")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Response replay(JsonNode body, @Context ContainerRequestContext context) {
+    return act(ActionRequest.Kind.REPLAY, body, context);
+  }
+
+  @POST
+  @Path("discard")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Response discard(JsonNode body, @Context ContainerRequestContext context) {
+    return act(ActionRequest.Kind.DISCARD, body, context);
+  }
+
+  @GET
+  @Path("actions")
+  public Map<String, Object> actions(@QueryParam("limit") @DefaultValue("20") String limit) {
+    return Map.of("actions", actions.list(number("limit", limit).intValue()));
+  }
+
+  @GET
+  @Path("actions/{id}")
+  public Actions.Action action(@PathParam("id") String id) {
+    return actions.action(number("action id", id));
+  }
+
+  @POST
+  @Path("actions/{id}/resume")
+  public Response resume(@PathParam("id") String id) {
+    Actions.Action action = actions.action(number("action id", id));
+    if ("completed".equals(action.status())) {
+      throw OperatorError.conflict("action " + action.id() + " is already completed");
+    }
+    submit(action.id());
+    return Response.accepted(action).location(location(action.id())).build();
+  }
+
+  @POST
+  @Path("prune")
+  public Map<String, Object> prune(@QueryParam("older_than") String olderThan) {
+    Duration age =
+        olderThan == null ? settings.getRetention().toJavaDuration() : LetterFilter.age(olderThan);
+    if (age == null) {
+      throw OperatorError.badInput(
+          "older_than is an age such as 30d or 12h, not '" + olderThan + "'");
+    }
+    return Map.of("pruned", actions.prune(age, false), "older_than_seconds", age.toSeconds());
+  }
+
+  private Response act(ActionRequest.Kind kind, JsonNode body, ContainerRequestContext context) {
+    if (body == null || !body.isObject()) {
+      throw OperatorError.badInput(
+          "the body is a JSON object, such as {\"job\": \"emails\","
+              + " \"reason\": \"...\", \"dry_run\": true}");
+    }
+    for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!ACTION_FIELDS.contains(name)) {
+        throw OperatorError.badInput(
+            "unknown field '" + name + "'; fields are " + String.join(", ", ACTION_FIELDS));
+      }
+    }
+    LetterFilter filter =
+        LetterFilter.parse(
+            strings(body, "ids"),
+            text(body, "job"),
+            strings(body, "status"),
+            text(body, "fingerprint"),
+            text(body, "exception"),
+            text(body, "key"),
+            text(body, "type"),
+            text(body, "since"),
+            text(body, "until"));
+    Double rate = settings.getReplayRate();
+    if (body.has("rate")) {
+      JsonNode value = body.get("rate");
+      if (value.isNumber()) {
+        rate = value.asDouble();
+      } else if ("unlimited".equals(value.asText())) {
+        rate = null;
+      } else {
+        throw OperatorError.badInput("rate is a number of letters per second or \"unlimited\"");
+      }
+    }
+    int max = settings.getMaxPerAction();
+    if (body.has("max")) {
+      if (!body.get("max").canConvertToInt()) {
+        throw OperatorError.badInput("max is a whole number");
+      }
+      max = body.get("max").asInt();
+    }
+    ActionRequest request =
+        new ActionRequest(
+            kind,
+            filter,
+            text(body, "reason"),
+            kind == ActionRequest.Kind.REPLAY && body.path("include_parked").asBoolean(false),
+            kind == ActionRequest.Kind.REPLAY ? rate : null,
+            max);
+    if (body.path("dry_run").asBoolean(false)) {
+      return Response.ok(actions.plan(request)).build();
+    }
+    String operator = (String) context.getProperty(OperatorAuth.OPERATOR);
+    Actions.Action started = actions.start(request, operator, "http");
+    if (kind == ActionRequest.Kind.DISCARD) {
+      return Response.ok(actions.run(started.id(), a -> {})).build();
+    }
+    submit(started.id());
+    return Response.accepted(started).location(location(started.id())).build();
+  }
+
+  private void submit(long actionId) {
+    runner.execute(
+        () -> {
+          try {
+            actions.run(actionId, a -> {});
+          } catch (RuntimeException e) {
+            LOG.warn(
+                "replay {} stopped; resume it with POST actions/{}/resume", actionId, actionId, e);
+          }
+        });
+  }
+
+  private static URI location(long id) {
+    return URI.create("/dead-letters/actions/" + id);
+  }
+
+  private static Long number(String name, String value) {
+    try {
+      return Long.parseLong(value.trim());
+    } catch (RuntimeException e) {
+      throw OperatorError.badInput(name + " is a whole number, not '" + value + "'");
+    }
+  }
+
+  private static String text(JsonNode body, String field) {
+    JsonNode value = body.get(field);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isValueNode()) {
+      throw OperatorError.badInput(field + " is a single value");
+    }
+    return value.asText();
+  }
+
+  private static List<String> strings(JsonNode body, String field) {
+    JsonNode value = body.get(field);
+    List<String> result = new ArrayList<>();
+    if (value == null || value.isNull()) {
+      return result;
+    }
+    if (value.isArray()) {
+      value.forEach(v -> result.add(v.asText()));
+    } else {
+      result.add(value.asText());
+    }
+    return result;
+  }
+}
