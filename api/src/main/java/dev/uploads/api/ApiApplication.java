@@ -151,13 +151,13 @@ public class ApiApplication extends Application<ApiConfiguration> {
   private static void exposeMetrics(Environment environment, Jdbi jdbi) {
     new DeadLetterGauges(jdbi, environment.metrics(), Topics.JOBS);
     CollectorRegistry prometheus = new CollectorRegistry();
-    // dead-letters.emails.open -> dead_letters_open{job="emails"}
+    // dead-letters.emails.open -> dead_letters_open{uploads_job="emails"}
     new DropwizardExports(
             environment.metrics(),
             new CustomMappingSampleBuilder(
                 List.of(
                     new MapperConfig(
-                        "dead-letters.*.*", "dead_letters_${1}", Map.of("job", "${0}")))))
+                        "dead-letters.*.*", "dead_letters_${1}", Map.of("uploads_job", "${0}")))))
         .register(prometheus);
     environment
         .admin()

@@ -20,7 +20,14 @@ import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.jdbi3.JdbiFactory;
 import io.dropwizard.migrations.MigrationsBundle;
+import io.prometheus.client.CollectorRegistry;
+import io.prometheus.client.dropwizard.DropwizardExports;
+import io.prometheus.client.dropwizard.samplebuilder.CustomMappingSampleBuilder;
+import io.prometheus.client.dropwizard.samplebuilder.MapperConfig;
+import io.prometheus.client.servlet.jakarta.exporter.MetricsServlet;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -89,6 +96,22 @@ public class WorkerApplication extends Application<WorkerConfiguration> {
         new EmailJob(jdbi, new Mailer(config.getSmtp()), breakers.of("smtp")),
         config.getJobs().getEmails());
     manage(environment, config, jdbi, breakers, new StatsJob(jdbi), config.getJobs().getStats());
+    exposeMetrics(environment);
+  }
+
+  /** Every metric in Prometheus' text format at {@code /prometheus} under the admin path. */
+  private static void exposeMetrics(Environment environment) {
+    CollectorRegistry prometheus = new CollectorRegistry();
+    // job.emails.dead-lettered -> job_dead_lettered_total{uploads_job="emails"}
+    new DropwizardExports(
+            environment.metrics(),
+            new CustomMappingSampleBuilder(
+                List.of(new MapperConfig("job.*.*", "job_${1}", Map.of("uploads_job", "${0}")))))
+        .register(prometheus);
+    environment
+        .admin()
+        .addServlet("prometheus", new MetricsServlet(prometheus))
+        .addMapping("/prometheus");
   }
 
   private static void manage(

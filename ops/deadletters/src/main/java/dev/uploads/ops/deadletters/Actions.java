@@ -275,6 +275,7 @@ public final class Actions {
         ActionRequest.Kind kind = ActionRequest.Kind.valueOf(action.kind().toUpperCase());
         RateLimiter limiter = action.rate() == null ? null : limiter(action.rate());
         long lastNotify = 0;
+        List<Long> previous = List.of();
         while (true) {
           List<Long> pending =
               jdbi.withHandle(
@@ -289,6 +290,12 @@ public final class Actions {
           if (pending.isEmpty()) {
             break;
           }
+          if (pending.equals(previous)) {
+            // Every letter is done or skipped in its transaction; the same page twice is a bug.
+            throw new IllegalStateException(
+                "action " + actionId + " made no progress on letters " + pending);
+          }
+          previous = pending;
           for (long letterId : pending) {
             if (limiter != null) {
               RateLimiter.waitForPermission(limiter);
@@ -351,15 +358,15 @@ public final class Actions {
   private boolean apply(ActionRequest.Kind kind, Action action, long letterId) {
     return jdbi.inTransaction(
         h -> {
-          Optional<Instant> done =
+          Optional<Boolean> done =
               h.createQuery(
-                      "SELECT done_at FROM dead_letter_action_items"
+                      "SELECT done_at IS NOT NULL FROM dead_letter_action_items"
                           + " WHERE action_id = :action AND letter_id = :letter FOR UPDATE")
                   .bind("action", action.id())
                   .bind("letter", letterId)
-                  .map((rs, ctx) -> Letters.instant(rs, "done_at"))
+                  .mapTo(Boolean.class)
                   .findOne();
-          if (done.isEmpty() || done.get() != null) {
+          if (done.isEmpty() || done.get()) {
             return false; // someone already did it: never twice
           }
           Optional<Map<String, Object>> letter =

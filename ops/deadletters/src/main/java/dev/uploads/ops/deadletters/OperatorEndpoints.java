@@ -26,11 +26,17 @@ public final class OperatorEndpoints {
   public static void mount(Environment environment, Jdbi jdbi, DeadLetterSettings settings) {
     Actions actions = new Actions(jdbi, environment.metrics());
     ExecutorService runner =
-        environment.lifecycle().executorService("dead-letter-actions-%d").maxThreads(4).build();
+        environment
+            .lifecycle()
+            .executorService("dead-letter-actions-%d")
+            .minThreads(2)
+            .maxThreads(2)
+            .build();
     DropwizardResourceConfig config = new DropwizardResourceConfig(environment.metrics());
     config.register(new JacksonFeature(environment.getObjectMapper()));
     config.register(new OperatorAuth(new Operators(jdbi)));
     config.register(new OperatorErrors());
+    config.register(new io.dropwizard.jersey.jackson.JsonProcessingExceptionMapper());
     config.register(new OperatorResource(new Letters(jdbi), actions, settings, runner));
     environment
         .admin()

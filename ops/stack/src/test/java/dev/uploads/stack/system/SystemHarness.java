@@ -33,6 +33,7 @@ final class SystemHarness {
   static final ObjectMapper JSON = new ObjectMapper();
 
   final Jdbi jdbi;
+  final String jdbcUrl;
   final LocalSmtp smtp;
   final FlakyTcpProxy smtpProxy;
   final Path dir;
@@ -45,7 +46,7 @@ final class SystemHarness {
   private SystemHarness() throws Exception {
     SharedInfra infra = SharedInfra.get();
     infra.kafka().createTopics(Topics.all(6));
-    String jdbcUrl = infra.newDatabase();
+    jdbcUrl = infra.newDatabase();
     jdbi =
         Jdbi.create(jdbcUrl, "postgres", "")
             .installPlugin(new SqlObjectPlugin())
@@ -145,6 +146,10 @@ final class SystemHarness {
 
   String workerAdmin(String path) {
     return "http://127.0.0.1:" + workerPort + "/admin" + path;
+  }
+
+  String apiAdmin(String path) {
+    return "http://127.0.0.1:" + api.getAdminPort() + path;
   }
 
   String apiUrl(String path) {
