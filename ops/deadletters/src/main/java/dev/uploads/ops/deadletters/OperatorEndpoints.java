@@ -33,6 +33,10 @@ public final class OperatorEndpoints {
             .maxThreads(2)
             .build();
     DropwizardResourceConfig config = new DropwizardResourceConfig(environment.metrics());
+    config.property(
+        org.glassfish.jersey.server.ServerProperties
+            .LOCATION_HEADER_RELATIVE_URI_RESOLUTION_DISABLED,
+        true);
     config.register(new JacksonFeature(environment.getObjectMapper()));
     config.register(new OperatorAuth(new Operators(jdbi)));
     config.register(new OperatorErrors());
