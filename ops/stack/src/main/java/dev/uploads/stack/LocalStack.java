@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.eclipse.jetty.server.Server;
+import dev.uploads.ops.deadletters.Operators;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 
@@ -77,6 +78,7 @@ public final class LocalStack implements AutoCloseable {
     Path config = StackConfig.write(options, postgres.jdbcUrl("uploads"), kafka.bootstrapServers());
     new ApiApplication().run("db", "migrate", config.toString());
     String key = demoKey(data.resolve("api-key"), postgres.jdbcUrl("uploads"));
+    operatorKey(data.resolve("operator-key"), postgres.jdbcUrl("uploads"));
     LocalSmtp smtp = LocalSmtp.start(options.smtpPort());
     LocalStack stack = new LocalStack(options, postgres, kafka, smtp, key);
     new StackApi(stack).run("server", config.toString());
@@ -98,6 +100,17 @@ public final class LocalStack implements AutoCloseable {
     String key = Accounts.create(jdbi, "demo@localhost").apiKey();
     Files.writeString(keyFile, key + "\n");
     return key;
+  }
+
+  /** An operator key for the admin port's /dead-letters endpoints, kept like the demo key. */
+  private static void operatorKey(Path keyFile, String jdbcUrl) throws Exception {
+    Operators operators = new Operators(Jdbi.create(jdbcUrl, LocalPostgres.USER, ""));
+    if (Files.exists(keyFile)
+        && operators.verify(Files.readString(keyFile).trim()).isPresent()) {
+      return;
+    }
+    String name = "local-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    Files.writeString(keyFile, operators.add(name) + "\n");
   }
 
   public String apiKey() {
@@ -131,9 +144,12 @@ public final class LocalStack implements AutoCloseable {
           PostgreSQL %s   (user postgres, database uploads)
           Kafka      %s   (topic %s)
           API key    %s   (also in %s)
+          operator   key in %s   (for the admin port's /dead-letters)
 
         Try:
           curl -i -H "Authorization: Bearer $(cat %s)" -F file=@photo.jpg %s/v1/uploads
+          %sops/dead-letters summary
+          curl -H "Authorization: Bearer $(cat %s)" %s/dead-letters/summary
         """
         .formatted(
             options.dataDir(),
@@ -147,8 +163,14 @@ public final class LocalStack implements AutoCloseable {
             Topics.UPLOADS,
             apiKey,
             options.dataDir().resolve("api-key"),
+            options.dataDir().resolve("operator-key"),
             options.dataDir().resolve("api-key"),
-            apiUrl());
+            apiUrl(),
+            options.postgresPort() == 15432
+                ? ""
+                : "UPLOADS_DATABASE_URL=" + postgres.jdbcUrl("uploads") + " ",
+            options.dataDir().resolve("operator-key"),
+            adminUrl());
   }
 
   /**
