@@ -8,6 +8,7 @@ import dev.uploads.api.auth.ApiKeys;
 import dev.uploads.infra.LocalKafka;
 import dev.uploads.infra.LocalPostgres;
 import dev.uploads.infra.LocalSmtp;
+import dev.uploads.ops.deadletters.Operators;
 import dev.uploads.schema.Topics;
 import dev.uploads.worker.WorkerApplication;
 import dev.uploads.worker.WorkerConfiguration;
@@ -16,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.eclipse.jetty.server.Server;
-import dev.uploads.ops.deadletters.Operators;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 
@@ -105,8 +105,7 @@ public final class LocalStack implements AutoCloseable {
   /** An operator key for the admin port's /dead-letters endpoints, kept like the demo key. */
   private static void operatorKey(Path keyFile, String jdbcUrl) throws Exception {
     Operators operators = new Operators(Jdbi.create(jdbcUrl, LocalPostgres.USER, ""));
-    if (Files.exists(keyFile)
-        && operators.verify(Files.readString(keyFile).trim()).isPresent()) {
+    if (Files.exists(keyFile) && operators.verify(Files.readString(keyFile).trim()).isPresent()) {
       return;
     }
     String name = "local-" + java.util.UUID.randomUUID().toString().substring(0, 8);

@@ -543,7 +543,8 @@ public final class Actions {
                     (rs, ctx) -> {
                       try {
                         String outcomes = rs.getString("outcomes");
-                        double rate = rs.getDouble("rate_limit");
+                        // Null is an unlimited replay; getDouble would read it as 0 letters/s.
+                        Double rate = rs.getObject("rate_limit", Double.class);
                         return new Action(
                             rs.getLong("id"),
                             rs.getString("kind"),
@@ -552,7 +553,7 @@ public final class Actions {
                             rs.getString("reason"),
                             Json.MAPPER.readTree(rs.getString("filter_text")),
                             rs.getBoolean("include_parked"),
-                            rs.wasNull() ? null : rate,
+                            rate,
                             rs.getInt("max_count"),
                             rs.getBoolean("stale") ? "interrupted" : rs.getString("status"),
                             rs.getInt("selected"),

@@ -11,19 +11,19 @@ import java.util.Map;
  * ("dw-#" request threads, "relay-#", "job-thumbnails-lane", "bench-load-#"...): the API, its
  * relay, the worker and the load generator share this JVM, and this says which of them used it.
  */
-final class ThreadCpu {
+public final class ThreadCpu {
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   private final Map<Long, String> names = new HashMap<>();
   private final Map<Long, Long> start = cpuById();
   private final long wallStart = System.nanoTime();
 
-  static ThreadCpu start() {
+  public static ThreadCpu start() {
     return new ThreadCpu();
   }
 
   /** Cores used per group, largest first, the top {@code limit} groups. */
-  Map<String, Double> stop(int limit) {
+  public Map<String, Double> stop(int limit) {
     double wall = System.nanoTime() - wallStart;
     Map<String, Double> byGroup = new HashMap<>();
     for (Map.Entry<Long, Long> end : cpuById().entrySet()) {

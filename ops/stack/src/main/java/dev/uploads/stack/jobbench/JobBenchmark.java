@@ -64,7 +64,7 @@ public final class JobBenchmark {
       System.out.flush();
       OUT.println();
       OUT.print(results.table());
-      Path json = results.write(Path.of("bench-results").toAbsolutePath(), stamp);
+      Path json = results.write(Path.of("bench-results").toAbsolutePath(), "jobs", stamp);
       OUT.println("results written to " + json);
     } catch (Exception e) {
       OUT.println("benchmark failed: " + e);
@@ -97,7 +97,7 @@ public final class JobBenchmark {
     return out.toString();
   }
 
-  private static void deleteQuietly(Path dir) {
+  static void deleteQuietly(Path dir) {
     try (Stream<Path> paths = Files.walk(dir)) {
       paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (Exception e) {

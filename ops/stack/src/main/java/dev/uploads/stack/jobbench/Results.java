@@ -53,9 +53,10 @@ final class Results {
     return out.toString();
   }
 
-  Path write(Path dir, String stamp) throws IOException {
+  /** Writes {@code <dir>/<name>-<stamp>.json}. */
+  Path write(Path dir, String name, String stamp) throws IOException {
     Files.createDirectories(dir);
-    Path file = dir.resolve("jobs-" + stamp + ".json");
+    Path file = dir.resolve(name + "-" + stamp + ".json");
     Map<String, Object> all = new LinkedHashMap<>(json);
     List<Map<String, String>> table = new ArrayList<>();
     for (String[] row : rows) {

@@ -166,6 +166,24 @@ class DeadLetterOperationsTest {
         after.get(Topics.UPLOADS) - offsets.get(Topics.UPLOADS),
         "the only new event is the email.sent of the replayed effect");
 
+    String workerScrape =
+        new String(
+            system
+                .send(
+                    java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(system.workerAdmin("/prometheus")))
+                        .build())
+                .body(),
+            StandardCharsets.UTF_8);
+    assertTrue(
+        workerScrape
+            .lines()
+            .anyMatch(
+                l ->
+                    l.startsWith("job_replay_resolved_total{uploads_job=\"emails\",}")
+                        && Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) >= 1),
+        "the worker reports the replay's outcome to Prometheus");
+
     Operator.Answer audit = operator.get("/actions/" + action);
     assertEquals(200, audit.status());
     assertEquals("night-shift", audit.body().get("operator").asText());
