@@ -15,7 +15,6 @@ import net.sourceforge.argparse4j.inf.Subparser;
 import net.sourceforge.argparse4j.inf.Subparsers;
 import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.postgres.PostgresPlugin;
 
 /**
  * {@code ops/dead-letters}: what an operator runs to see what failed and to replay or discard it.
@@ -48,14 +47,12 @@ public final class Cli {
       return 2;
     }
     boolean json = ns.getBoolean("json");
-    try {
-      Jdbi jdbi =
-          Jdbi.create(
-                  ns.getString("database_url"),
-                  ns.getString("database_user"),
-                  ns.getString("database_password"))
-              .installPlugin(new PostgresPlugin());
-      dispatch(ns, jdbi, json);
+    try (OperatorDatabase database =
+        OperatorDatabase.open(
+            ns.getString("database_url"),
+            ns.getString("database_user"),
+            ns.getString("database_password"))) {
+      dispatch(ns, database.jdbi(), json);
       return 0;
     } catch (OperatorError e) {
       report(json, e.kind().name().toLowerCase(), e.getMessage());

@@ -33,7 +33,7 @@ final class ReplayPhase {
     /** A pool, as the replays the admin endpoints start in the API. */
     POOL("pooled connections, as the admin endpoints"),
     /** A connection opened per transaction, as {@code ops/dead-letters} does. */
-    CONNECTION_PER_TRANSACTION("a connection per transaction, as ops/dead-letters");
+    CLI("the pool of ops/dead-letters (OperatorDatabase)");
 
     final String description;
 

@@ -61,7 +61,7 @@ final class ReplayRows {
             "replay %,d letters, %s%s",
             r.letters(),
             r.rate() == null ? "unlimited" : "at " + Results.rate(r.rate()),
-            r.sender() == ReplayPhase.Sender.POOL ? "" : ", connection per transaction");
+            r.sender() == ReplayPhase.Sender.POOL ? "" : ", as ops/dead-letters connects");
     String problem = problem(r);
     if (problem != null) {
       results.row(label + ": letters/s to resolved", "FAILED", problem);

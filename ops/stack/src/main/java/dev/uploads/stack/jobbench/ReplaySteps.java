@@ -3,6 +3,7 @@ package dev.uploads.stack.jobbench;
 import com.codahale.metrics.MetricRegistry;
 import dev.uploads.infra.LocalPostgres;
 import dev.uploads.ops.deadletters.Actions;
+import dev.uploads.ops.deadletters.OperatorDatabase;
 import dev.uploads.stack.LocalStack;
 import dev.uploads.stack.StackOptions;
 import io.dropwizard.db.DataSourceFactory;
@@ -21,21 +22,21 @@ import org.jdbi.v3.postgres.PostgresPlugin;
  * fixture's letters really resolve (nothing is measured otherwise), an unmeasured warm-up replay
  * (on two cores the JIT compiler takes most of a core for the first ~40 s of replaying), then a
  * replay at the operators' default rate and one without a limit, both sent over a pool as the admin
- * endpoints send, and last an unlimited one sent as {@code ops/dead-letters} sends, opening a
- * connection per transaction.
+ * endpoints send, and last an unlimited one sent as {@code ops/dead-letters} sends, over its own
+ * small pool.
  */
 final class ReplaySteps {
   /** Stopping the stack and writing the report. */
   private static final Duration STOP_RESERVE = Duration.ofSeconds(20);
 
   /**
-   * Letters/s of unlimited replays seen on two cores (cold, warm, a connection per transaction),
-   * with margin: what later replays are given of the budget.
+   * Letters/s of unlimited replays seen on two cores (cold, warm, the CLI), with margin: what later
+   * replays are given of the budget.
    */
   private static final int COLD_ESTIMATE = 100;
 
   private static final int POOL_ESTIMATE = 150;
-  private static final int CLI_ESTIMATE = 20;
+  private static final int CLI_ESTIMATE = 100;
 
   private static final int SETTLE_SECONDS = 15;
 
@@ -90,7 +91,7 @@ final class ReplaySteps {
               "unlimited-cli",
               o.cliLetters(),
               null,
-              ReplayPhase.Sender.CONNECTION_PER_TRANSACTION,
+              ReplayPhase.Sender.CLI,
               seconds(o.cliLetters() / CLI_ESTIMATE + 15)));
     }
     return steps;
@@ -107,12 +108,14 @@ final class ReplaySteps {
     say.accept("starting the local stack (PostgreSQL, Kafka, SMTP, API + relay, worker)");
     LocalStack stack = LocalStack.start(stackOptions);
     ManagedDataSource pool = null;
+    OperatorDatabase cli = null;
     try {
       String url = "jdbc:postgresql://127.0.0.1:" + stackOptions.postgresPort() + "/uploads";
       pool = pool(url);
       Jdbi pooled = Jdbi.create(pool).installPlugin(new PostgresPlugin());
-      // As ops/dead-letters builds it: every transaction opens a connection of its own.
-      Jdbi direct = Jdbi.create(url, LocalPostgres.USER, "").installPlugin(new PostgresPlugin());
+      // As ops/dead-letters connects.
+      cli = OperatorDatabase.open(url, LocalPostgres.USER, "");
+      Jdbi direct = cli.jdbi();
       ProcessCpu cpu = new ProcessCpu(stackOptions.dataDir().resolve("postgres"));
       rest(cpu, results, say);
       List<Step> steps = steps(o);
@@ -151,6 +154,9 @@ final class ReplaySteps {
       say.accept("stopping the local stack");
       if (pool != null) {
         pool.stop();
+      }
+      if (cli != null) {
+        cli.close();
       }
       stack.close();
     }

@@ -369,6 +369,33 @@ class DeadLetterOperationsTest {
     assertEquals(1_000, new HashSet<>(ids).size(), "each event id once");
     Operator.Run again = operator.cli("replay", "--resume", Long.toString(action));
     assertEquals(4, again.exit(), "a completed replay is not run again: " + again.err());
+
+    // They fail again (the type is still unknown), and come back open; now without a rate limit.
+    String reopened =
+        "SELECT count(*) FROM dead_letters WHERE job = 'stats' AND event_type = 'upload.exploded'"
+            + " AND status = 'open' AND replay_count = 1 AND last_failed_at >= ?::timestamptz";
+    SystemHarness.await(
+        "the 1,000 letters are open again",
+        Duration.ofSeconds(120),
+        () -> system.count(reopened, since) == 1_000);
+    Operator.Run unlimited =
+        operator.cli(
+            "--json",
+            "replay",
+            "--job",
+            "stats",
+            "--type",
+            "upload.exploded",
+            "--since",
+            since,
+            "--rate",
+            "unlimited",
+            "--reason",
+            "unlimited " + since);
+    assertEquals(0, unlimited.exit(), unlimited.err());
+    assertEquals("completed", unlimited.json().get("status").asText());
+    assertEquals(1_000, unlimited.json().get("done").asInt());
+    assertTrue(unlimited.json().path("rate").isMissingNode(), "no rate: " + unlimited.out());
   }
 
   @Test
