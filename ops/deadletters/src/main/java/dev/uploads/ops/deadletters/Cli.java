@@ -1,10 +1,8 @@
 package dev.uploads.ops.deadletters;
 
 import com.codahale.metrics.MetricRegistry;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import net.sourceforge.argparse4j.ArgumentParsers;
 import net.sourceforge.argparse4j.impl.Arguments;
@@ -46,24 +44,23 @@ public final class Cli {
       parser.handleError(e);
       return 2;
     }
-    boolean json = ns.getBoolean("json");
+    Printer print = new Printer(out, err, ns.getBoolean("json"));
     try (OperatorDatabase database =
         OperatorDatabase.open(
             ns.getString("database_url"),
             ns.getString("database_user"),
             ns.getString("database_password"))) {
-      dispatch(ns, database.jdbi(), json);
+      dispatch(ns, database.jdbi(), print);
       return 0;
     } catch (OperatorError e) {
-      report(json, e.kind().name().toLowerCase(), e.getMessage());
+      print.error(e.kind().name().toLowerCase(), e.getMessage());
       return switch (e.kind()) {
         case BAD_INPUT -> 2;
         case NOT_FOUND -> 3;
         case CONFLICT -> 4;
       };
     } catch (ConnectionException e) {
-      report(
-          json,
+      print.error(
           "database_unreachable",
           "cannot reach the database at "
               + ns.getString("database_url")
@@ -71,13 +68,6 @@ public final class Cli {
               + rootMessage(e)
               + "); set --database-url or UPLOADS_DATABASE_URL");
       return 1;
-    }
-  }
-
-  private void report(boolean json, String kind, String message) {
-    err.println("error: " + message);
-    if (json) {
-      out.println(Json.write(Map.of("error", kind, "message", message)));
     }
   }
 
@@ -228,143 +218,22 @@ public final class Cli {
     }
   }
 
-  private void dispatch(Namespace ns, Jdbi jdbi, boolean json) {
+  private void dispatch(Namespace ns, Jdbi jdbi, Printer print) {
     Letters letters = new Letters(jdbi);
     Actions actions = new Actions(jdbi, new MetricRegistry());
     switch (ns.getString("command")) {
-      case "list" -> {
-        Letters.Page page = letters.list(filter(ns), ns.getInt("limit"), ns.getLong("before"));
-        if (json) {
-          out.println(Json.write(page));
-          return;
-        }
-        Table table =
-            new Table(
-                60,
-                "ID",
-                "JOB",
-                "STATUS",
-                "TYPE",
-                "KEY",
-                "EXCEPTION",
-                "FINGERPRINT",
-                "TRIES",
-                "REPLAYS",
-                "LAST FAILED",
-                "MESSAGE");
-        for (Letters.Letter l : page.letters()) {
-          table.row(
-              l.id(),
-              l.job(),
-              l.status(),
-              l.eventType(),
-              l.eventKey(),
-              simpleName(l.exceptionClass()),
-              l.fingerprint(),
-              l.attemptCount(),
-              l.replayCount(),
-              l.lastFailedAt(),
-              l.message());
-        }
-        table.print(out);
-        out.println(
-            page.letters().size()
-                + " letters"
-                + (page.nextBefore() == null ? "" : "; more with --before " + page.nextBefore()));
-      }
-      case "summary" -> {
-        List<Letters.Group> groups = letters.summary(filter(ns));
-        if (json) {
-          out.println(Json.write(Map.of("groups", groups)));
-          return;
-        }
-        Table table =
-            new Table(
-                70,
-                "JOB",
-                "FINGERPRINT",
-                "LETTERS",
-                "OPEN",
-                "PARKED",
-                "REPLAYING",
-                "RESOLVED",
-                "DISCARDED",
-                "FIRST SEEN",
-                "LAST SEEN",
-                "EXCEPTION",
-                "MESSAGE");
-        for (Letters.Group g : groups) {
-          table.row(
-              g.job(),
-              g.fingerprint(),
-              g.letters(),
-              g.open(),
-              g.parked(),
-              g.replaying(),
-              g.resolved(),
-              g.discarded(),
-              g.firstSeen(),
-              g.lastSeen(),
-              simpleName(g.exceptionClass()),
-              g.sampleMessage());
-        }
-        table.print(out);
-      }
-      case "show" -> show(letters.show(ns.getLong("id")), json);
-      case "replay", "discard" -> act(ns, actions, json);
-      case "actions" -> {
-        List<Actions.Action> list = actions.list(ns.getInt("limit"));
-        if (json) {
-          out.println(Json.write(Map.of("actions", list)));
-          return;
-        }
-        Table table =
-            new Table(
-                60,
-                "ID",
-                "KIND",
-                "STATUS",
-                "OPERATOR",
-                "VIA",
-                "WHEN",
-                "SELECTED",
-                "DONE",
-                "OUTCOMES",
-                "REASON",
-                "FILTER");
-        for (Actions.Action a : list) {
-          table.row(
-              a.id(),
-              a.kind(),
-              a.status(),
-              a.operator(),
-              a.via(),
-              a.createdAt(),
-              a.selected(),
-              a.done(),
-              a.outcomes(),
-              a.reason(),
-              Json.write(a.filter()));
-        }
-        table.print(out);
-      }
-      case "action" -> printAction(actions.action(ns.getLong("id")), json);
+      case "list" -> print.page(letters.list(filter(ns), ns.getInt("limit"), ns.getLong("before")));
+      case "summary" -> print.summary(letters.summary(filter(ns)));
+      case "show" -> print.show(letters.show(ns.getLong("id")));
+      case "replay", "discard" -> act(ns, actions, print);
+      case "actions" -> print.actions(actions.list(ns.getInt("limit")));
+      case "action" -> print.action(actions.action(ns.getLong("id")));
       case "prune" -> {
         Duration age = age(ns.getString("older_than"));
         boolean dry = ns.getBoolean("dry_run");
-        long count = actions.prune(age, dry);
-        if (json) {
-          out.println(Json.write(Map.of("pruned", count, "dry_run", dry)));
-        } else {
-          out.println(
-              (dry ? "would prune " : "pruned ")
-                  + count
-                  + " resolved or discarded letters closed more than "
-                  + ns.getString("older_than")
-                  + " ago; open and parked letters are never pruned");
-        }
+        print.pruned(actions.prune(age, dry), dry, ns.getString("older_than"));
       }
-      case "operators" -> operators(ns, new Operators(jdbi), json);
+      case "operators" -> operators(ns, new Operators(jdbi), print);
       default -> throw OperatorError.badInput("unknown command " + ns.getString("command"));
     }
   }
@@ -377,12 +246,12 @@ public final class Cli {
     return age;
   }
 
-  private void act(Namespace ns, Actions actions, boolean json) {
+  private void act(Namespace ns, Actions actions, Printer print) {
     boolean replay = ns.getString("command").equals("replay");
     Long resume = replay ? ns.getLong("resume") : null;
     if (resume != null) {
-      err.println("resuming action " + resume);
-      finish(actions, actions.resume(resume, this::progress), json, ns);
+      print.resuming(resume);
+      finish(actions, actions.resume(resume, print::progress), print, ns);
       return;
     }
     ActionRequest request =
@@ -394,59 +263,15 @@ public final class Cli {
             replay ? rate(ns.getString("rate")) : null,
             ns.getInt("max"));
     if (ns.getBoolean("dry_run")) {
-      Actions.Plan plan = actions.plan(request);
-      if (json) {
-        out.println(Json.write(plan));
-        return;
-      }
-      Table table = new Table(70, "ID", "JOB", "STATUS", "TYPE", "KEY", "REPLAYS", "WOULD");
-      for (Actions.Planned p : plan.letters()) {
-        Letters.Letter l = p.letter();
-        table.row(
-            l.id(),
-            l.job(),
-            l.status(),
-            l.eventType(),
-            l.eventKey(),
-            l.replayCount(),
-            p.included() ? request.kind().label() : "leave: " + p.note());
-      }
-      table.print(out);
-      out.println(
-          "dry run: would "
-              + request.kind().label()
-              + " "
-              + plan.included()
-              + " letters"
-              + (plan.excluded() == 0 ? "" : " and leave " + plan.excluded())
-              + (replay
-                  ? " at "
-                      + (request.rate() == null ? "no rate limit" : request.rate() + " letters/s")
-                  : "")
-              + "; nothing was changed");
+      print.plan(actions.plan(request), request);
       return;
     }
     Actions.Action started = actions.start(request, ns.getString("operator"), "cli");
-    err.println(
-        "action "
-            + started.id()
-            + ": "
-            + started.kind()
-            + " of "
-            + started.selected()
-            + " letters started"
-            + (replay
-                ? "; if stopped, finish it with: ops/dead-letters replay --resume " + started.id()
-                : ""));
-    err.flush();
-    finish(actions, actions.run(started.id(), this::progress), json, ns);
+    print.started(started);
+    finish(actions, actions.run(started.id(), print::progress), print, ns);
   }
 
-  private void progress(Actions.Action action) {
-    err.println("  " + action.done() + " of " + action.selected() + " done");
-  }
-
-  private void finish(Actions actions, Actions.Action action, boolean json, Namespace ns) {
+  private void finish(Actions actions, Actions.Action action, Printer print, Namespace ns) {
     if ("replay".equals(action.kind()) && ns.getBoolean("wait")) {
       long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
       while (action.outcomes().getOrDefault("sent", 0L) > 0 && System.nanoTime() < deadline) {
@@ -459,145 +284,17 @@ public final class Cli {
         action = actions.action(action.id());
       }
     }
-    printAction(action, json);
+    print.action(action);
   }
 
-  private void printAction(Actions.Action a, boolean json) {
-    if (json) {
-      out.println(Json.write(a));
-      return;
-    }
-    out.println("action " + a.id() + " (" + a.kind() + ", " + a.status() + ")");
-    out.println("  by        " + a.operator() + " via " + a.via() + " at " + a.createdAt());
-    out.println("  reason    " + a.reason());
-    out.println("  filter    " + Json.write(a.filter()));
-    out.println(
-        "  letters   "
-            + a.selected()
-            + " selected, "
-            + a.done()
-            + " done, "
-            + a.skipped()
-            + " skipped");
-    out.println("  outcomes  " + a.outcomes());
-    if (a.error() != null) {
-      out.println("  error     " + a.error());
-    }
-    if ("interrupted".equals(a.status())) {
-      out.println("  resume with: ops/dead-letters replay --resume " + a.id());
-    }
-  }
-
-  private void show(Letters.Detail d, boolean json) {
-    if (json) {
-      out.println(Json.write(d));
-      return;
-    }
-    Letters.Letter l = d.letter();
-    out.println("dead letter " + l.id() + " (" + l.job() + ", " + l.status() + ")");
-    out.println("  event      " + l.eventType() + " " + l.eventId() + " key " + l.eventKey());
-    out.println(
-        "  from       "
-            + d.source().get("topic")
-            + " partition "
-            + d.source().get("partition")
-            + " offset "
-            + d.source().get("offset")
-            + " at "
-            + d.source().get("timestamp")
-            + " (group "
-            + d.source().get("consumer_group")
-            + ")");
-    out.println("  error      " + l.exceptionClass() + ": " + l.message());
-    out.println("  fingerprint " + l.fingerprint());
-    out.println(
-        "  failed     "
-            + l.attemptCount()
-            + " attempts, first "
-            + l.firstFailedAt()
-            + ", last "
-            + l.lastFailedAt()
-            + "; replayed "
-            + l.replayCount()
-            + " times");
-    out.println("  headers    " + d.headers());
-    out.println(
-        "  payload    "
-            + (d.payload() != null
-                ? d.payload().toString()
-                : d.payloadText() != null
-                    ? d.payloadText()
-                    : d.payloadBase64() != null ? "(base64) " + d.payloadBase64() : "(none)"));
-    out.println("  attempts:");
-    int n = 1;
-    for (JsonNode attempt : d.attempts()) {
-      out.println(
-          "    #"
-              + n++
-              + " "
-              + attempt.path("at").asText()
-              + " "
-              + attempt.path("exception").asText()
-              + ": "
-              + attempt.path("message").asText());
-      for (String line : attempt.path("stack").asText().lines().limit(12).toList()) {
-        out.println("        " + line);
-      }
-    }
-    if (!d.actions().isEmpty()) {
-      out.println("  operator actions:");
-      for (Map<String, Object> a : d.actions()) {
-        out.println(
-            "    action "
-                + a.get("action")
-                + " "
-                + a.get("kind")
-                + " by "
-                + a.get("operator")
-                + " at "
-                + a.get("created_at")
-                + ": "
-                + a.get("outcome")
-                + (a.get("note") == null ? "" : " (" + a.get("note") + ")")
-                + " — "
-                + a.get("reason"));
-      }
-    }
-  }
-
-  private void operators(Namespace ns, Operators operators, boolean json) {
+  private void operators(Namespace ns, Operators operators, Printer print) {
     switch (ns.getString("operators_command")) {
-      case "add" -> {
-        String key = operators.add(ns.getString("name"));
-        if (json) {
-          out.println(Json.write(Map.of("name", ns.getString("name"), "key", key)));
-        } else {
-          out.println(key);
-          err.println(
-              "operator "
-                  + ns.getString("name")
-                  + " added; the key above is shown once. Use it as 'Authorization: Bearer <key>'"
-                  + " on the admin port's /dead-letters endpoints.");
-        }
-      }
+      case "add" -> print.operatorAdded(ns.getString("name"), operators.add(ns.getString("name")));
       case "revoke" -> {
         operators.revoke(ns.getString("name"));
-        out.println(json ? Json.write(Map.of("revoked", ns.getString("name"))) : "revoked");
+        print.operatorRevoked(ns.getString("name"));
       }
-      default -> {
-        List<Map<String, Object>> list = operators.list();
-        if (json) {
-          out.println(Json.write(Map.of("operators", list)));
-          return;
-        }
-        Table table = new Table(60, "NAME", "CREATED", "REVOKED");
-        list.forEach(o -> table.row(o.get("name"), o.get("created_at"), o.get("revoked_at")));
-        table.print(out);
-      }
+      default -> print.operators(operators.list());
     }
-  }
-
-  private static String simpleName(String className) {
-    return className == null ? null : className.substring(className.lastIndexOf('.') + 1);
   }
 }

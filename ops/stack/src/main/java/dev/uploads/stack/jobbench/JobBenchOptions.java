@@ -1,9 +1,7 @@
 package dev.uploads.stack.jobbench;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What {@code ops/bench-jobs} measures and how much. Defaults keep the whole run under about seven
@@ -32,52 +30,29 @@ record JobBenchOptions(
           + " --upload-seconds=30 --budget-seconds=420 --keep-data";
 
   static JobBenchOptions parse(String[] args) {
-    Map<String, String> given = new HashMap<>();
-    boolean keep = false;
-    for (String arg : args) {
-      if (arg.equals("--keep-data")) {
-        keep = true;
-      } else if (arg.startsWith("--") && arg.contains("=")) {
-        given.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
-      } else {
-        throw new IllegalArgumentException("unknown argument '" + arg + "'; " + USAGE);
-      }
-    }
+    BenchArguments given = new BenchArguments(args, USAGE);
     JobBenchOptions options =
         new JobBenchOptions(
-            positive(given, "stats-events", 100_000),
-            concurrencies(given.remove("stats-concurrency")),
-            positive(given, "stats-seconds", 60),
-            positive(given, "warmup-events", 5_000),
-            positive(given, "accounts", 100),
-            positive(given, "small-images", 200),
-            positive(given, "large-images", 20),
-            positive(given, "thumbnail-concurrency", 4),
-            positive(given, "emails", 2_000),
-            rate(given.remove("upload-rate")),
-            positive(given, "upload-seconds", 30),
-            positive(given, "budget-seconds", 420),
-            keep);
-    if (!given.isEmpty()) {
-      throw new IllegalArgumentException("unknown options " + given.keySet() + "; " + USAGE);
-    }
+            given.positive("stats-events", 100_000),
+            concurrencies(given.take("stats-concurrency")),
+            given.positive("stats-seconds", 60),
+            given.positive("warmup-events", 5_000),
+            given.positive("accounts", 100),
+            given.positive("small-images", 200),
+            given.positive("large-images", 20),
+            given.positive("thumbnail-concurrency", 4),
+            given.positive("emails", 2_000),
+            given.take(
+                "upload-rate",
+                10.0,
+                Double::parseDouble,
+                rate -> rate > 0 && rate <= 1_000,
+                value -> "upload-rate must be in (0, 1000] per second, not " + value),
+            given.positive("upload-seconds", 30),
+            given.positive("budget-seconds", 420),
+            given.keepData());
+    given.done();
     return options;
-  }
-
-  private static int positive(Map<String, String> given, String name, int fallback) {
-    String value = given.remove(name);
-    if (value == null) {
-      return fallback;
-    }
-    try {
-      int parsed = Integer.parseInt(value);
-      if (parsed > 0) {
-        return parsed;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException(name + " must be a positive integer, not '" + value + "'");
   }
 
   /** The worker accepts 1..64 lanes per job. */
@@ -97,20 +72,5 @@ record JobBenchOptions(
           "stats-concurrency takes numbers 1..64, not '" + value + "'");
     }
     return List.copyOf(list);
-  }
-
-  private static double rate(String value) {
-    if (value == null) {
-      return 10.0;
-    }
-    try {
-      double rate = Double.parseDouble(value);
-      if (rate > 0 && rate <= 1_000) {
-        return rate;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException("upload-rate must be in (0, 1000] per second, not " + value);
   }
 }

@@ -2,8 +2,6 @@ package dev.uploads.stack.jobbench;
 
 import dev.uploads.ops.deadletters.ActionRequest;
 import dev.uploads.ops.deadletters.DeadLetterSettings;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * What {@code ops/bench-replay} measures: a check that a few letters replay to resolved, an
@@ -34,87 +32,37 @@ record ReplayBenchOptions(
           + " --budget-seconds=300 --keep-data";
 
   static ReplayBenchOptions parse(String[] args) {
-    Map<String, String> given = new HashMap<>();
-    boolean keep = false;
-    for (String arg : args) {
-      if (arg.equals("--keep-data")) {
-        keep = true;
-      } else if (arg.startsWith("--") && arg.contains("=")) {
-        given.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
-      } else {
-        throw new IllegalArgumentException("unknown argument '" + arg + "'; " + USAGE);
-      }
-    }
+    BenchArguments given = new BenchArguments(args, USAGE);
     ReplayBenchOptions options =
         new ReplayBenchOptions(
-            letters(given, "check-letters", 20),
+            letters(given, "check-letters", 20, 1),
             letters(given, "warmup-letters", 6_000, 0),
-            letters(given, "rated-letters", 500),
-            rate(given.remove("rate")),
-            letters(given, "unlimited-letters", 5_000),
+            letters(given, "rated-letters", 500, 1),
+            given.take(
+                "rate",
+                DEFAULT_RATE,
+                Double::parseDouble,
+                rate -> rate > 0 && rate <= 100_000,
+                value -> "rate must be in (0, 100000] letters/s, not '" + value + "'"),
+            letters(given, "unlimited-letters", 5_000, 1),
             letters(given, "cli-letters", 1_000, 0),
-            positive(given, "phase-seconds", 120),
-            positive(given, "budget-seconds", 300),
-            keep);
-    if (!given.isEmpty()) {
-      throw new IllegalArgumentException("unknown options " + given.keySet() + "; " + USAGE);
-    }
+            given.positive("phase-seconds", 120),
+            given.positive("budget-seconds", 300),
+            given.keepData());
+    given.done();
     return options;
   }
 
-  private static int letters(Map<String, String> given, String name, int fallback) {
-    return letters(given, name, fallback, 1);
-  }
-
   /** One replay takes at most {@link ActionRequest#MAX_LIMIT} letters; 0 only where it is none. */
-  private static int letters(Map<String, String> given, String name, int fallback, int least) {
-    String value = given.remove(name);
-    if (value == null) {
-      return fallback;
-    }
-    try {
-      int parsed = Integer.parseInt(value);
-      if (parsed >= least && parsed <= ActionRequest.MAX_LIMIT) {
-        return parsed;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException(
-        String.format(
-            "%s must be a whole number from %d to %d (one replay's maximum), not '%s'",
-            name, least, ActionRequest.MAX_LIMIT, value));
-  }
-
-  private static int positive(Map<String, String> given, String name, int fallback) {
-    String value = given.remove(name);
-    if (value == null) {
-      return fallback;
-    }
-    try {
-      int parsed = Integer.parseInt(value);
-      if (parsed > 0) {
-        return parsed;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException(name + " must be a positive integer, not '" + value + "'");
-  }
-
-  private static double rate(String value) {
-    if (value == null) {
-      return DEFAULT_RATE;
-    }
-    try {
-      double rate = Double.parseDouble(value);
-      if (rate > 0 && rate <= 100_000) {
-        return rate;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException(
-        "rate must be in (0, 100000] letters/s, not '" + value + "'");
+  private static int letters(BenchArguments given, String name, int fallback, int least) {
+    return given.take(
+        name,
+        fallback,
+        Integer::parseInt,
+        n -> n >= least && n <= ActionRequest.MAX_LIMIT,
+        value ->
+            String.format(
+                "%s must be a whole number from %d to %d (one replay's maximum), not '%s'",
+                name, least, ActionRequest.MAX_LIMIT, value));
   }
 }
