@@ -31,9 +31,10 @@ public record ActionRequest(
     if (max < 1 || max > MAX_LIMIT) {
       throw OperatorError.badInput("--max must be between 1 and " + MAX_LIMIT + ", not " + max);
     }
-    if (rate != null && (rate.isNaN() || rate <= 0 || rate > 100_000)) {
+    if (rate != null && (rate.isNaN() || rate < 0.01 || rate > 100_000)) {
       throw OperatorError.badInput(
-          "--rate must be a number of letters per second above 0 (or 'unlimited'), not " + rate);
+          "--rate must be between 0.01 and 100000 letters per second (or 'unlimited'), not "
+              + rate);
     }
     reason = reason == null ? null : reason.strip();
   }
