@@ -14,14 +14,14 @@ import java.time.Duration;
  * one-minute sliding window, so its percentiles describe only the events acknowledged in the last
  * 60 s; its count is cumulative since start, so callers take the difference of two readings.
  */
-final class CommitToAck {
+public final class CommitToAck {
   static final String TIMER = "relay.commit-to-ack";
 
-  record Reading(long count, double p50Millis, double p99Millis, String durationUnit) {}
+  public record Reading(long count, double p50Millis, double p99Millis, String durationUnit) {}
 
   private CommitToAck() {}
 
-  static Reading read(String adminUrl) throws IOException, InterruptedException {
+  public static Reading read(String adminUrl) throws IOException, InterruptedException {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     HttpResponse<String> response =
         client.send(

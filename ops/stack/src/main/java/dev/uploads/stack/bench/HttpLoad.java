@@ -20,7 +20,7 @@ import java.util.concurrent.locks.LockSupport;
  * from that due time, so a stalled server shows up as latency instead of as fewer requests (no
  * coordinated omission). Threads are only a pool of connections, generously sized.
  */
-final class HttpLoad {
+public final class HttpLoad {
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   private final InetSocketAddress target;
@@ -47,7 +47,7 @@ final class HttpLoad {
     return LoadResult.Tally.merge(tallies, measure.toNanos() / 1e9);
   }
 
-  static LoadResult openLoop(
+  public static LoadResult openLoop(
       InetSocketAddress target,
       List<byte[]> requests,
       double rate,

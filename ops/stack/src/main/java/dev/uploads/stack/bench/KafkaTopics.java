@@ -15,10 +15,10 @@ import org.apache.kafka.common.TopicPartition;
  * Topic creation and record counting on the stack's broker. The stack does not hand out its
  * LocalKafka, so this uses an admin client with the same short timeouts LocalKafka uses.
  */
-final class KafkaTopics implements AutoCloseable {
+public final class KafkaTopics implements AutoCloseable {
   private final Admin admin;
 
-  KafkaTopics(String bootstrap) {
+  public KafkaTopics(String bootstrap) {
     admin =
         Admin.create(
             Map.of(
@@ -28,7 +28,7 @@ final class KafkaTopics implements AutoCloseable {
                 AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500));
   }
 
-  void create(String topic, int partitions) throws Exception {
+  public void create(String topic, int partitions) throws Exception {
     admin
         .createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
         .all()
@@ -39,7 +39,7 @@ final class KafkaTopics implements AutoCloseable {
    * Records on the topic: the sum of the partitions' end offsets (a fresh topic starts at 0 and
    * nothing is compacted or deleted within a run). Duplicates from producer retries would count.
    */
-  long endOffsetSum(String topic) throws Exception {
+  public long endOffsetSum(String topic) throws Exception {
     return endOffsets(topic).values().stream().mapToLong(Long::longValue).sum();
   }
 

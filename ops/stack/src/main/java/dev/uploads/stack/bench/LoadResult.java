@@ -8,7 +8,7 @@ import org.HdrHistogram.Histogram;
  * What one load run measured. Only 202s count as successes (and only their latencies are in the
  * histogram); every other status and every broken connection is an error.
  */
-record LoadResult(
+public record LoadResult(
     long accepted,
     Map<Integer, Long> otherStatuses,
     long ioErrors,
@@ -17,19 +17,19 @@ record LoadResult(
     double seconds,
     long loadGeneratorCpuNanos) {
 
-  double acceptedPerSecond() {
+  public double acceptedPerSecond() {
     return seconds > 0 ? accepted / seconds : 0;
   }
 
-  long errors() {
+  public long errors() {
     return ioErrors + otherStatuses.values().stream().mapToLong(Long::longValue).sum();
   }
 
-  double p50Millis() {
+  public double p50Millis() {
     return accepted == 0 ? Double.NaN : latencyMicros.getValueAtPercentile(50) / 1000.0;
   }
 
-  double p99Millis() {
+  public double p99Millis() {
     return accepted == 0 ? Double.NaN : latencyMicros.getValueAtPercentile(99) / 1000.0;
   }
 

@@ -19,18 +19,28 @@ import java.util.stream.Stream;
  * as the API's connection pool has connections. The API cannot commit uploads faster than this, so
  * "ingest / pgbench" says how much the HTTP layer, blob store and JDBC add.
  */
-final class Pgbench {
+public final class Pgbench {
   private static final Pattern TPS = Pattern.compile("tps = ([0-9.]+) \\(without initial");
   private static final Pattern LATENCY = Pattern.compile("latency average = ([0-9.]+) ms");
 
   /** tps is empty when pgbench is missing or failed; note says why. */
-  record Result(Optional<Double> tps, Optional<Double> latencyAverageMillis, String note) {}
+  public record Result(Optional<Double> tps, Optional<Double> latencyAverageMillis, String note) {}
 
   private Pgbench() {}
 
-  static Result run(
+  public static Result run(
       int port, String database, UUID accountId, String topic, int clients, int seconds, Path work)
       throws IOException, InterruptedException, ReflectiveOperationException {
+    Path script =
+        Files.writeString(
+            work.resolve("upload-tx.sql"), UploadTransactionScript.forAccount(accountId, topic));
+    return runScript(port, database, script, clients, seconds, work);
+  }
+
+  /** pgbench running another transaction's script file (e.g. a job's), the same way. */
+  public static Result runScript(
+      int port, String database, Path script, int clients, int seconds, Path work)
+      throws IOException, InterruptedException {
     Optional<Path> binary = find();
     if (binary.isEmpty()) {
       return new Result(
@@ -39,13 +49,16 @@ final class Pgbench {
           "pgbench not found on PATH or under /usr/lib/postgresql/*/bin;"
               + " install the Debian package postgresql-client");
     }
-    Path script =
-        Files.writeString(
-            work.resolve("upload-tx.sql"), UploadTransactionScript.forAccount(accountId, topic));
-    Path output = work.resolve("pgbench.out");
+    return execute(binary.get(), port, database, script, clients, seconds, work);
+  }
+
+  private static Result execute(
+      Path binary, int port, String database, Path script, int clients, int seconds, Path work)
+      throws IOException, InterruptedException {
+    Path output = work.resolve(script.getFileName() + ".out");
     List<String> command =
         List.of(
-            binary.get().toString(),
+            binary.toString(),
             "-h",
             "127.0.0.1",
             "-p",
@@ -58,7 +71,7 @@ final class Pgbench {
             "-c",
             Integer.toString(clients),
             "-j",
-            "2",
+            Integer.toString(Math.min(2, clients)),
             "-T",
             Integer.toString(seconds),
             "-f",
@@ -85,7 +98,7 @@ final class Pgbench {
     return new Result(
         Optional.of(Double.parseDouble(tps.group(1))),
         latency.find() ? Optional.of(Double.parseDouble(latency.group(1))) : Optional.empty(),
-        binary.get() + " " + firstLine(text));
+        binary + " " + firstLine(text));
   }
 
   /** PATH first, then the newest Debian server package's bin directory. */

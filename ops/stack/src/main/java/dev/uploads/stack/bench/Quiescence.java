@@ -12,18 +12,18 @@ import java.util.OptionalLong;
  * results are events too, so the outbox is checked again at the end. Without this, one phase's
  * leftovers would run during (and be charged to) the next.
  */
-final class Quiescence {
+public final class Quiescence {
   private final String uploadsDb;
   private final String bootstrap;
 
-  record Result(boolean quiet, double seconds, Map<String, Long> lagAtStart) {}
+  public record Result(boolean quiet, double seconds, Map<String, Long> lagAtStart) {}
 
-  Quiescence(String uploadsDb, String bootstrap) {
+  public Quiescence(String uploadsDb, String bootstrap) {
     this.uploadsDb = uploadsDb;
     this.bootstrap = bootstrap;
   }
 
-  Result await(Duration bound) throws Exception {
+  public Result await(Duration bound) throws Exception {
     long start = System.nanoTime();
     long deadline = start + bound.toNanos();
     Map<String, Long> lagAtStart = null;
@@ -43,7 +43,7 @@ final class Quiescence {
   }
 
   /** Unconsumed records per job; jobs whose consumer group does not exist are left out. */
-  static Map<String, Long> workerLag(KafkaTopics kafka) throws Exception {
+  public static Map<String, Long> workerLag(KafkaTopics kafka) throws Exception {
     Map<String, Long> lag = new LinkedHashMap<>();
     for (String job : Topics.JOBS) {
       OptionalLong behind = kafka.lag(job, Topics.UPLOADS);

@@ -23,11 +23,11 @@ import org.jdbi.v3.sqlobject.SqlObjectPlugin;
  * relay, then one relay built as the API builds it (default settings, a pooled data source, the
  * relay's own producer), timed from its start until the outbox is empty.
  */
-final class RelayDrain {
+public final class RelayDrain {
   static final String DATABASE = "relay_drain";
   private static final Duration BOUND = Duration.ofMinutes(5);
 
-  record Result(
+  public record Result(
       String topic,
       int backlog,
       double prefillSeconds,
@@ -36,7 +36,7 @@ final class RelayDrain {
       double drainSeconds,
       long recordsOnTopic,
       Map<String, Double> threadCores) {
-    double eventsPerSecond() {
+    public double eventsPerSecond() {
       return drained ? backlog / drainSeconds : Double.NaN;
     }
   }
@@ -44,22 +44,51 @@ final class RelayDrain {
   private RelayDrain() {}
 
   static Result run(int postgresPort, String bootstrap, int backlog) throws Exception {
+    return drain(prepare(postgresPort, bootstrap, backlog, DATABASE));
+  }
+
+  /** A database with the backlog committed and a fresh topic for it, before any relay runs. */
+  public record Prepared(
+      String url,
+      String bootstrap,
+      String topic,
+      int backlog,
+      double prefillSeconds,
+      double payloadBytes) {}
+
+  /** The set-up of {@link #run}, apart, so a caller can time (or measure the CPU of) the drain. */
+  public static Prepared prepare(int postgresPort, String bootstrap, int backlog, String database)
+      throws Exception {
     String server = "jdbc:postgresql://127.0.0.1:" + postgresPort + "/";
-    Sql.execute(server + "postgres", "CREATE DATABASE " + DATABASE);
-    String url = server + DATABASE;
+    Sql.execute(server + "postgres", "CREATE DATABASE " + database);
+    String url = server + database;
     Migrations.apply(url);
     String topic = "bench-drain-" + System.currentTimeMillis();
     try (KafkaTopics kafka = new KafkaTopics(bootstrap)) {
       kafka.create(topic, 6);
-      long fillStart = System.nanoTime();
-      prefill(url, topic, backlog);
-      double prefillSeconds = (System.nanoTime() - fillStart) / 1e9;
-      double payload =
-          Double.parseDouble(Sql.queryString(url, "SELECT avg(octet_length(payload)) FROM outbox"));
-      Timed drain = drain(url, bootstrap, backlog);
-      long onTopic = kafka.endOffsetSum(topic);
+    }
+    long fillStart = System.nanoTime();
+    prefill(url, topic, backlog);
+    double prefillSeconds = (System.nanoTime() - fillStart) / 1e9;
+    double payload =
+        Double.parseDouble(Sql.queryString(url, "SELECT avg(octet_length(payload)) FROM outbox"));
+    return new Prepared(url, bootstrap, topic, backlog, prefillSeconds, payload);
+  }
+
+  /** One relay empties the prepared outbox. */
+  public static Result drain(Prepared p) throws Exception {
+    Timed drain = drain(p.url(), p.bootstrap(), p.backlog());
+    try (KafkaTopics kafka = new KafkaTopics(p.bootstrap())) {
+      long onTopic = kafka.endOffsetSum(p.topic());
       return new Result(
-          topic, backlog, prefillSeconds, payload, drain.done, drain.seconds, onTopic, drain.cpu);
+          p.topic(),
+          p.backlog(),
+          p.prefillSeconds(),
+          p.payloadBytes(),
+          drain.done,
+          drain.seconds,
+          onTopic,
+          drain.cpu);
     }
   }
 

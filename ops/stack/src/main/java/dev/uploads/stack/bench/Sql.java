@@ -9,14 +9,14 @@ import java.sql.Statement;
 import java.time.Duration;
 
 /** The few plain JDBC calls the benchmark makes itself (setup and progress checks, not load). */
-final class Sql {
+public final class Sql {
   private Sql() {}
 
-  static Connection connect(String jdbcUrl) throws SQLException {
+  public static Connection connect(String jdbcUrl) throws SQLException {
     return DriverManager.getConnection(jdbcUrl, LocalPostgres.USER, "");
   }
 
-  static void execute(String jdbcUrl, String... statements) throws SQLException {
+  public static void execute(String jdbcUrl, String... statements) throws SQLException {
     try (Connection c = connect(jdbcUrl);
         Statement s = c.createStatement()) {
       for (String sql : statements) {
@@ -25,7 +25,7 @@ final class Sql {
     }
   }
 
-  static String queryString(String jdbcUrl, String sql) throws SQLException {
+  public static String queryString(String jdbcUrl, String sql) throws SQLException {
     try (Connection c = connect(jdbcUrl);
         Statement s = c.createStatement();
         ResultSet rows = s.executeQuery(sql)) {
@@ -36,7 +36,7 @@ final class Sql {
     }
   }
 
-  static long queryLong(Connection c, String sql) throws SQLException {
+  public static long queryLong(Connection c, String sql) throws SQLException {
     try (Statement s = c.createStatement();
         ResultSet rows = s.executeQuery(sql)) {
       rows.next();

@@ -16,13 +16,13 @@ import javax.imageio.ImageIO;
  * Complete {@code POST /v1/uploads} requests, built once before any load: the load generator then
  * only writes prepared bytes, so its own cost stays small next to the API's.
  */
-final class UploadRequests {
+public final class UploadRequests {
   private static final String BOUNDARY = "bench-7c1f0a9e3b5d4c2a";
 
   private UploadRequests() {}
 
   /** count distinct small JPEGs (different bytes, so different SHA-256 and blob keys). */
-  static List<byte[]> jpegs(int count, int width, int height) {
+  public static List<byte[]> jpegs(int count, int width, int height) {
     Random random = new Random(42);
     List<byte[]> images = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
@@ -50,7 +50,7 @@ final class UploadRequests {
   }
 
   /** One HTTP/1.1 keep-alive request per image, multipart with the file in field {@code file}. */
-  static List<byte[]> multipart(List<byte[]> jpegs, String hostPort, String apiKey) {
+  public static List<byte[]> multipart(List<byte[]> jpegs, String hostPort, String apiKey) {
     List<byte[]> requests = new ArrayList<>(jpegs.size());
     for (int i = 0; i < jpegs.size(); i++) {
       ByteArrayOutputStream body = new ByteArrayOutputStream();

@@ -10,13 +10,13 @@ import java.util.function.Predicate;
  * The command takes each option by name; whatever no one took is unknown, and {@link #done} says
  * so.
  */
-final class BenchArguments {
+public final class BenchArguments {
   private final Map<String, String> given = new HashMap<>();
   private final String usage;
   private boolean keepData;
 
   /** Reads {@code args}; the usage line ends every message about an unknown argument. */
-  BenchArguments(String[] args, String usage) {
+  public BenchArguments(String[] args, String usage) {
     this.usage = usage;
     for (String arg : args) {
       if (arg.equals("--keep-data")) {
@@ -29,12 +29,12 @@ final class BenchArguments {
     }
   }
 
-  boolean keepData() {
+  public boolean keepData() {
     return keepData;
   }
 
   /** The option's text, or null when it was not given. */
-  String take(String name) {
+  public String take(String name) {
     return given.remove(name);
   }
 
@@ -43,7 +43,7 @@ final class BenchArguments {
    *
    * @param complaint the message, from the given text, when it does not parse or is not accepted
    */
-  <T> T take(
+  public <T> T take(
       String name,
       T fallback,
       Function<String, T> parse,
@@ -64,7 +64,7 @@ final class BenchArguments {
     throw new IllegalArgumentException(complaint.apply(value));
   }
 
-  int positive(String name, int fallback) {
+  public int positive(String name, int fallback) {
     return take(
         name,
         fallback,
@@ -74,7 +74,7 @@ final class BenchArguments {
   }
 
   /** Fails on an option the command did not take. */
-  void done() {
+  public void done() {
     if (!given.isEmpty()) {
       throw new IllegalArgumentException("unknown options " + given.keySet() + "; " + usage);
     }

@@ -19,14 +19,14 @@ import org.jdbi.v3.postgres.PostgresPlugin;
  * of accounts. PostgreSQL keeps its durable defaults (fsync and synchronous commit on), as in the
  * local stack: every job commits a transaction per event, so this is what bounds them.
  */
-final class BenchInfra implements AutoCloseable {
-  final LocalPostgres postgres;
-  final LocalKafka kafka;
-  final Jdbi jdbi;
+public final class BenchInfra implements AutoCloseable {
+  public final LocalPostgres postgres;
+  public final LocalKafka kafka;
+  public final Jdbi jdbi;
   final InProcessWorker.Setup setup;
-  final List<Account> accounts = new ArrayList<>();
+  public final List<Account> accounts = new ArrayList<>();
 
-  record Account(UUID id, String email) {}
+  public record Account(UUID id, String email) {}
 
   private BenchInfra(LocalPostgres postgres, LocalKafka kafka, Path dir) {
     this.postgres = postgres;
@@ -38,7 +38,7 @@ final class BenchInfra implements AutoCloseable {
         new InProcessWorker.Setup(url, kafka.bootstrapServers(), dir.resolve("blobs"), 1, dir);
   }
 
-  static BenchInfra start(Path dir, int accounts) throws Exception {
+  public static BenchInfra start(Path dir, int accounts) throws Exception {
     Files.createDirectories(dir);
     // Kafka takes several seconds, mostly waiting; PostgreSQL starts meanwhile.
     CompletableFuture<LocalKafka> kafka =

@@ -14,19 +14,19 @@ import java.util.stream.Stream;
  * (benchmark driver plus the in-process worker and API), the Kafka broker child JVM, and the
  * PostgreSQL server with its backends. Linux only; elsewhere the groups read zero.
  */
-final class ProcessCpu {
+public final class ProcessCpu {
   /** USER_HZ: the unit of /proc times on every mainstream Linux architecture. */
   private static final double TICKS_PER_SECOND = 100.0;
 
   private final Path postgresData;
 
-  ProcessCpu(Path postgresData) {
+  public ProcessCpu(Path postgresData) {
     this.postgresData = postgresData;
   }
 
-  record Sample(long nanos, Map<String, Long> ticks, long machineBusy, long machineTotal) {}
+  public record Sample(long nanos, Map<String, Long> ticks, long machineBusy, long machineTotal) {}
 
-  Sample sample() {
+  public Sample sample() {
     Map<String, Long> ticks = new LinkedHashMap<>();
     ticks.put("jvm", ticksOf(ProcessHandle.current().pid(), false));
     ticks.put("kafka", kafkaTicks());
@@ -36,7 +36,7 @@ final class ProcessCpu {
   }
 
   /** Cores used by each group between two samples, plus the machine's and everything else's. */
-  static Map<String, Double> coresBetween(Sample a, Sample b) {
+  public static Map<String, Double> coresBetween(Sample a, Sample b) {
     double seconds = (b.nanos() - a.nanos()) / 1e9;
     Map<String, Double> cores = new LinkedHashMap<>();
     double ours = 0;
@@ -58,7 +58,7 @@ final class ProcessCpu {
   }
 
   /** CPU seconds of one group between two samples. */
-  static double seconds(Sample a, Sample b, String group) {
+  public static double seconds(Sample a, Sample b, String group) {
     return (b.ticks().get(group) - a.ticks().get(group)) / TICKS_PER_SECOND;
   }
 

@@ -17,13 +17,13 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * its start until the group's committed offsets reach the end of the topic, or until the run's time
  * box ends. Each event is one PostgreSQL transaction (processed-event marker + counter upsert).
  */
-final class StatsPhase {
+public final class StatsPhase {
   private static final String GROUP = "stats";
   private static final int CHUNK = 10_000;
 
   private StatsPhase() {}
 
-  record Run(
+  public record Run(
       int concurrency,
       long backlog,
       long written,
@@ -38,7 +38,7 @@ final class StatsPhase {
       Map<String, Double> cores,
       Map<String, Double> postgresSessions) {}
 
-  static Run run(
+  public static Run run(
       BenchInfra infra,
       UploadsTopic topic,
       ProcessCpu cpu,
@@ -100,7 +100,7 @@ final class StatsPhase {
   /**
    * Untimed: makes the worker's code JIT-compiled, as in a worker that has been running a while.
    */
-  static void warmUp(BenchInfra infra, UploadsTopic topic, int events, Duration timeout)
+  public static void warmUp(BenchInfra infra, UploadsTopic topic, int events, Duration timeout)
       throws Exception {
     topic.moveGroupToEnd(GROUP);
     write(infra, topic, events, 0);

@@ -12,10 +12,10 @@ import javax.imageio.ImageIO;
  * faster than any photo, which would flatter the thumbnail figures. Gradients, ripples and noise
  * give the encoder real detail, so file sizes and decode work are closer to a camera's.
  */
-final class TexturedJpeg {
+public final class TexturedJpeg {
   private TexturedJpeg() {}
 
-  static byte[] make(int width, int height, int seed) {
+  public static byte[] make(int width, int height, int seed) {
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     int[] pixels = ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
     long noise = 0x9E3779B97F4A7C15L * (seed + 1);

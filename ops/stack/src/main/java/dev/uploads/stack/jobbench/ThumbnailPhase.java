@@ -19,18 +19,18 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * joined, so start-up is not timed) one batch per size is written and timed until its offsets are
  * committed, one size after the other so the figures do not mix.
  */
-final class ThumbnailPhase {
+public final class ThumbnailPhase {
   private static final String GROUP = "thumbnails";
 
   private ThumbnailPhase() {}
 
-  record Size(String label, int width, int height, int count) {
-    double megapixels() {
+  public record Size(String label, int width, int height, int count) {
+    public double megapixels() {
       return width * (double) height / 1e6;
     }
   }
 
-  record Batch(
+  public record Batch(
       String label,
       int width,
       int height,
@@ -46,7 +46,7 @@ final class ThumbnailPhase {
       Map<String, Double> cores,
       Map<String, Double> postgresSessions) {}
 
-  static List<Batch> run(
+  public static List<Batch> run(
       BenchInfra infra,
       UploadsTopic topic,
       ProcessCpu cpu,

@@ -25,14 +25,14 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * topic's end. The worker commits only after a batch's effects are durable, so "committed = end"
  * means every event is applied.
  */
-final class UploadsTopic implements AutoCloseable {
+public final class UploadsTopic implements AutoCloseable {
   private static final long TIMEOUT_SECONDS = 30;
 
   private final Admin admin;
   private final KafkaProducer<byte[], byte[]> producer;
   private final List<TopicPartition> partitions;
 
-  UploadsTopic(String bootstrap) throws Exception {
+  public UploadsTopic(String bootstrap) throws Exception {
     admin =
         Admin.create(
             Map.of(
