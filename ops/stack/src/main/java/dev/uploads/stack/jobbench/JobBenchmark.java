@@ -1,6 +1,5 @@
 package dev.uploads.stack.jobbench;
 
-import ch.qos.logback.classic.Level;
 import java.io.BufferedOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -12,7 +11,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code ops/bench-jobs}: one run measures the worker's jobs on fresh temporary data (stats,
@@ -27,19 +25,8 @@ public final class JobBenchmark {
   private JobBenchmark() {}
 
   public static void main(String[] args) {
-    // Liquibase (db migrate) would otherwise try to fetch its analytics settings from the internet.
-    System.setProperty("liquibase.analytics.enabled", "false");
-    // Until a Dropwizard application configures logging, the Kafka clients log at DEBUG.
-    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
-        .setLevel(Level.WARN);
-    JobBenchOptions options;
-    try {
-      options = JobBenchOptions.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.exit(2);
-      return;
-    }
+    BenchStart.quiet();
+    JobBenchOptions options = BenchStart.options(args, JobBenchOptions::parse);
     Budget budget = new Budget(Duration.ofSeconds(options.budgetSeconds()));
     String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     Results results = new Results();

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /** The machine the figures belong to, and how busy it was before the run started. */
-final class Machine {
+public final class Machine {
   private Machine() {}
 
   static void describe(Results results) {
@@ -43,7 +43,8 @@ final class Machine {
     say.accept(line);
   }
 
-  private static long memInfoKib(String key) {
+  /** A /proc/meminfo value in KiB, or the JVM's heap bound when it cannot be read. */
+  public static long memInfoKib(String key) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
         if (line.startsWith(key + ":")) {
@@ -56,7 +57,8 @@ final class Machine {
     return Runtime.getRuntime().maxMemory() / 1024;
   }
 
-  private static String cpuModel() {
+  /** The CPU model from /proc/cpuinfo, or the architecture when it cannot be read. */
+  public static String cpuModel() {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
         if (line.startsWith("model name")) {

@@ -1,6 +1,5 @@
 package dev.uploads.stack.jobbench;
 
-import ch.qos.logback.classic.Level;
 import java.io.BufferedOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -9,7 +8,6 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.function.Consumer;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code ops/bench-replay}: dead-letter replay throughput on the whole local stack, from the start
@@ -24,18 +22,8 @@ public final class ReplayBenchmark {
   private ReplayBenchmark() {}
 
   public static void main(String[] args) {
-    // Liquibase (db migrate) would otherwise try to fetch its analytics settings from the internet.
-    System.setProperty("liquibase.analytics.enabled", "false");
-    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
-        .setLevel(Level.WARN);
-    ReplayBenchOptions options;
-    try {
-      options = ReplayBenchOptions.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.exit(2);
-      return;
-    }
+    BenchStart.quiet();
+    ReplayBenchOptions options = BenchStart.options(args, ReplayBenchOptions::parse);
     Budget budget = new Budget(Duration.ofSeconds(options.budgetSeconds()));
     Consumer<String> say = line -> say(budget, line);
     String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));

@@ -2,7 +2,6 @@ package dev.uploads.stack.suite;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -20,8 +19,11 @@ final class Machine {
   static Map<String, Object> describe(Context ctx) throws InterruptedException {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("cores", Runtime.getRuntime().availableProcessors());
-    m.put("memory_gib", Math.round(memInfoKib("MemTotal") / 1024.0 / 1024.0 * 10) / 10.0);
-    m.put("cpu_model", cpuModel());
+    m.put(
+        "memory_gib",
+        Math.round(dev.uploads.stack.jobbench.Machine.memInfoKib("MemTotal") / 1024.0 / 1024.0 * 10)
+            / 10.0);
+    m.put("cpu_model", dev.uploads.stack.jobbench.Machine.cpuModel());
     m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
     m.put(
         "java",
@@ -87,31 +89,5 @@ final class Machine {
     } catch (IOException | RuntimeException e) {
       return "unknown";
     }
-  }
-
-  private static long memInfoKib(String key) {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-        if (line.startsWith(key + ":")) {
-          return Long.parseLong(line.replaceAll("[^0-9]", ""));
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      // fall through: unknown
-    }
-    return Runtime.getRuntime().maxMemory() / 1024;
-  }
-
-  private static String cpuModel() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-        if (line.startsWith("model name")) {
-          return line.substring(line.indexOf(':') + 1).trim();
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      // fall through: unknown
-    }
-    return System.getProperty("os.arch");
   }
 }

@@ -1,7 +1,7 @@
 package dev.uploads.stack.suite;
 
-import ch.qos.logback.classic.Level;
 import dev.uploads.stack.jobbench.BenchInfra;
+import dev.uploads.stack.jobbench.BenchStart;
 import dev.uploads.stack.jobbench.Budget;
 import dev.uploads.stack.jobbench.JobBenchmark;
 import dev.uploads.stack.jobbench.ProcessCpu;
@@ -16,7 +16,6 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.OptionalDouble;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code ops/bench-suite}: every scenario of the benchmark suite, each alternating the system and
@@ -33,18 +32,8 @@ public final class Suite {
   private Suite() {}
 
   public static void main(String[] args) {
-    // Liquibase (db migrate) would otherwise try to fetch its analytics settings from the internet.
-    System.setProperty("liquibase.analytics.enabled", "false");
-    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
-        .setLevel(Level.WARN);
-    SuiteOptions options;
-    try {
-      options = SuiteOptions.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.exit(2);
-      return;
-    }
+    BenchStart.quiet();
+    SuiteOptions options = BenchStart.options(args, SuiteOptions::parse);
     Budget budget = new Budget(Duration.ofMinutes(options.budgetMinutes()));
     ZonedDateTime started = ZonedDateTime.now(ZoneOffset.UTC);
     String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(started);
