@@ -5,8 +5,6 @@ import dev.uploads.api.auth.AddAccountCommand;
 import dev.uploads.api.auth.ApiKeyFilter;
 import dev.uploads.api.auth.KnownKeys;
 import dev.uploads.api.outbox.CommitListener;
-import dev.uploads.api.outbox.CommitNotifier;
-import dev.uploads.api.outbox.OutboxSignal;
 import dev.uploads.api.problem.CloseAfterRefusedBody;
 import dev.uploads.api.problem.ProblemMapper;
 import dev.uploads.api.problem.UnexpectedProblemMapper;
@@ -22,6 +20,9 @@ import dev.uploads.api.upload.UploadQueryResource;
 import dev.uploads.api.upload.UploadResource;
 import dev.uploads.ops.deadletters.DeadLetterGauges;
 import dev.uploads.ops.deadletters.OperatorEndpoints;
+import dev.uploads.schema.OutboxCommits;
+import dev.uploads.schema.OutboxNotifier;
+import dev.uploads.schema.OutboxSignal;
 import dev.uploads.schema.Topics;
 import dev.uploads.schema.blob.FileSystemBlobStore;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
@@ -32,6 +33,7 @@ import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.jdbi3.JdbiFactory;
+import io.dropwizard.lifecycle.Managed;
 import io.dropwizard.migrations.MigrationsBundle;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.dropwizard.DropwizardExports;
@@ -101,23 +103,37 @@ public class ApiApplication extends Application<ApiConfiguration> {
     environment.jersey().register(new UnexpectedProblemMapper());
     environment.jersey().register(new CloseAfterRefusedBody());
 
+    // Every commit that appended outbox rows wakes this process's relay at once and NOTIFYs the
+    // relays of other instances (Outbox.append registers this with the commit).
     OutboxSignal relayWakeup = new OutboxSignal();
+    OutboxNotifier notifier = new OutboxNotifier(jdbi);
+    environment
+        .lifecycle()
+        .manage(
+            new Managed() {
+              @Override
+              public void start() {
+                notifier.start();
+              }
+
+              @Override
+              public void stop() throws InterruptedException {
+                notifier.close();
+              }
+            });
+    jdbi.getConfig(OutboxCommits.class)
+        .onCommit(
+            () -> {
+              relayWakeup.raise();
+              notifier.committed();
+            });
     if (config.isServeUploads()) {
-      CommitNotifier notifier = new CommitNotifier(jdbi);
-      environment.lifecycle().manage(notifier);
-      Runnable committed =
-          () -> {
-            relayWakeup.raise();
-            notifier.committed();
-          };
       FileSystemBlobStore blobs =
           new FileSystemBlobStore(Path.of(config.getUploads().getBlobRoot()));
       environment.jersey().register(new ApiKeyFilter(jdbi, new KnownKeys(Duration.ofSeconds(30))));
       environment
           .jersey()
-          .register(
-              new UploadResource(
-                  jdbi, blobs, config.getUploads().getMaxSize().toBytes(), committed));
+          .register(new UploadResource(jdbi, blobs, config.getUploads().getMaxSize().toBytes()));
       environment.jersey().register(new UploadQueryResource(jdbi, blobs));
       environment.jersey().register(new StatsResource(jdbi));
       scheduleKeyPruning(config, environment, jdbi);

@@ -70,5 +70,13 @@ public final class Outbox {
         .bind("headers", headersJson)
         .bind("payload", payload)
         .execute();
+    Runnable committed = handle.getConfig(OutboxCommits.class).listener();
+    if (committed != null) {
+      if (handle.isInTransaction()) {
+        handle.afterCommit(committed);
+      } else {
+        committed.run();
+      }
+    }
   }
 }

@@ -1,6 +1,8 @@
 package dev.uploads.worker;
 
 import com.codahale.metrics.MetricRegistry;
+import dev.uploads.schema.OutboxCommits;
+import dev.uploads.schema.OutboxNotifier;
 import dev.uploads.schema.blob.FileSystemBlobStore;
 import dev.uploads.worker.emails.EmailJob;
 import dev.uploads.worker.emails.Mailer;
@@ -19,6 +21,7 @@ import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.jdbi3.JdbiFactory;
+import io.dropwizard.lifecycle.Managed;
 import io.dropwizard.migrations.MigrationsBundle;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.dropwizard.DropwizardExports;
@@ -71,6 +74,24 @@ public class WorkerApplication extends Application<WorkerConfiguration> {
         new JdbiFactory()
             .build(environment, config.getDatabase(), "postgresql")
             .installPlugin(new PostgresPlugin());
+    // The events the jobs append (upload.thumbnailed, email.sent, dead letters) reach the relays
+    // at once through a NOTIFY after each commit, not at the relays' next poll.
+    OutboxNotifier notifier = new OutboxNotifier(jdbi);
+    environment
+        .lifecycle()
+        .manage(
+            new Managed() {
+              @Override
+              public void start() {
+                notifier.start();
+              }
+
+              @Override
+              public void stop() throws InterruptedException {
+                notifier.close();
+              }
+            });
+    jdbi.getConfig(OutboxCommits.class).onCommit(notifier::committed);
     MetricRegistry metrics = environment.metrics();
     Breakers breakers =
         new Breakers(

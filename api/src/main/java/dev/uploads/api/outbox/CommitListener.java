@@ -1,5 +1,6 @@
 package dev.uploads.api.outbox;
 
+import dev.uploads.schema.OutboxSignal;
 import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.lifecycle.Managed;
 import java.sql.Connection;
@@ -41,7 +42,7 @@ public final class CommitListener implements Managed {
     while (running) {
       try (Connection connection = connect()) {
         try (Statement statement = connection.createStatement()) {
-          statement.execute("LISTEN " + CommitNotifier.CHANNEL);
+          statement.execute("LISTEN " + dev.uploads.schema.Outbox.CHANNEL);
         }
         PGConnection pg = connection.unwrap(PGConnection.class);
         while (running) {

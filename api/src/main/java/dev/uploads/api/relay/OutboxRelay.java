@@ -2,7 +2,7 @@ package dev.uploads.api.relay;
 
 import dev.uploads.api.outbox.OutboxDao;
 import dev.uploads.api.outbox.OutboxRow;
-import dev.uploads.api.outbox.OutboxSignal;
+import dev.uploads.schema.OutboxSignal;
 import io.dropwizard.lifecycle.Managed;
 import io.github.resilience4j.core.IntervalFunction;
 import java.util.ArrayList;

@@ -48,13 +48,11 @@ public class UploadResource {
   private final Jdbi jdbi;
   private final BlobStore blobs;
   private final long maxBytes;
-  private final Runnable committed;
 
-  public UploadResource(Jdbi jdbi, BlobStore blobs, long maxBytes, Runnable committed) {
+  public UploadResource(Jdbi jdbi, BlobStore blobs, long maxBytes) {
     this.jdbi = jdbi;
     this.blobs = blobs;
     this.maxBytes = maxBytes;
-    this.committed = committed;
   }
 
   @POST
@@ -151,7 +149,6 @@ public class UploadResource {
     if (created.isEmpty()) {
       return accepted(earlierUpload(account, key, blob).orElseThrow(), true);
     }
-    committed.run();
     return accepted(created.get(), false);
   }
 

@@ -1,12 +1,12 @@
 package dev.uploads.stack.bench;
 
 import com.codahale.metrics.MetricRegistry;
-import dev.uploads.api.outbox.OutboxSignal;
 import dev.uploads.api.relay.KafkaSettings;
 import dev.uploads.api.relay.OutboxRelay;
 import dev.uploads.api.relay.RelayMetrics;
 import dev.uploads.api.relay.RelayProducer;
 import dev.uploads.api.relay.RelaySettings;
+import dev.uploads.schema.OutboxSignal;
 import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.db.ManagedDataSource;
 import io.dropwizard.jackson.Jackson;

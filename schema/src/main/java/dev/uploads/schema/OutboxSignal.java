@@ -1,4 +1,4 @@
-package dev.uploads.api.outbox;
+package dev.uploads.schema;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
