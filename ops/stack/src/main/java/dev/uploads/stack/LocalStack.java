@@ -33,6 +33,7 @@ public final class LocalStack implements AutoCloseable {
   private final String apiKey;
   private volatile Server api;
   private volatile Server worker;
+  private volatile Path workerConfig;
 
   private LocalStack(
       StackOptions options, LocalPostgres postgres, LocalKafka kafka, LocalSmtp smtp, String apiKey)
@@ -82,10 +83,25 @@ public final class LocalStack implements AutoCloseable {
     LocalSmtp smtp = LocalSmtp.start(options.smtpPort());
     LocalStack stack = new LocalStack(options, postgres, kafka, smtp, key);
     new StackApi(stack).run("server", config.toString());
-    Path workerConfig =
+    stack.workerConfig =
         StackConfig.writeWorker(options, postgres.jdbcUrl("uploads"), kafka.bootstrapServers());
-    new StackWorker(stack).run("server", workerConfig.toString());
+    stack.startWorker();
     return stack;
+  }
+
+  /**
+   * Stops the worker alone (its jobs finish the records in hand, commit and leave their consumer
+   * groups), for a benchmark that measures the API without the worker sharing its cores.
+   */
+  public synchronized void stopWorker() {
+    worker = stopQuietly(worker, "worker");
+  }
+
+  /** Starts the worker (again); its jobs resume from their groups' committed offsets. */
+  public synchronized void startWorker() throws Exception {
+    if (worker == null) {
+      new StackWorker(this).run("server", workerConfig.toString());
+    }
   }
 
   /** The key in the data directory while the database still knows it, else a new account's. */

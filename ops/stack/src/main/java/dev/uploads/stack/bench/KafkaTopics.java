@@ -79,6 +79,20 @@ public final class KafkaTopics implements AutoCloseable {
     return java.util.OptionalLong.of(lag);
   }
 
+  /**
+   * Moves the consumer group's committed offsets on the topic to its end, so that the group skips
+   * what is there. The group must have no members (its consumers stopped).
+   */
+  public void skipToEnd(String group, String topic) throws Exception {
+    Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> end =
+        endOffsets(topic).entrySet().stream()
+            .collect(
+                Collectors.toMap(
+                    Map.Entry::getKey,
+                    e -> new org.apache.kafka.clients.consumer.OffsetAndMetadata(e.getValue())));
+    admin.alterConsumerGroupOffsets(group, end).all().get(30, TimeUnit.SECONDS);
+  }
+
   @Override
   public void close() {
     admin.close(java.time.Duration.ofSeconds(10));

@@ -1,8 +1,10 @@
 package dev.uploads.stack.suite;
 
+import dev.uploads.schema.Topics;
 import dev.uploads.stack.LocalStack;
 import dev.uploads.stack.StackOptions;
 import dev.uploads.stack.bench.HttpLoad;
+import dev.uploads.stack.bench.KafkaTopics;
 import dev.uploads.stack.bench.LoadResult;
 import dev.uploads.stack.bench.Quiescence;
 import dev.uploads.stack.bench.Sql;
@@ -39,6 +41,8 @@ final class StackUnderTest implements AutoCloseable {
 
   /** When the last load (or pgbench) and its aftermath ended: the relay's timer window clears. */
   long lastActivityEnd = System.nanoTime();
+
+  private boolean workerStopped;
 
   private StackUnderTest(LocalStack stack, StackOptions ports, int poolSize) {
     this.stack = stack;
@@ -82,9 +86,32 @@ final class StackUnderTest implements AutoCloseable {
 
   /** Waits (bounded) until the relay and the worker have finished what the system was given. */
   Quiescence.Result settle(Duration bound) throws Exception {
-    Quiescence.Result r = quiescence.await(bound);
+    Quiescence.Result r = quiescence.await(bound, !workerStopped);
     lastActivityEnd = System.nanoTime();
     return r;
+  }
+
+  /**
+   * Stops the worker, so that a scenario measures the API (with its relay) alone: in production the
+   * worker runs on its own machines, here it would take the API's cores.
+   */
+  void stopWorker() {
+    stack.stopWorker();
+    workerStopped = true;
+  }
+
+  /**
+   * Starts the worker again; its jobs skip the uploads published meanwhile (benchmark traffic that
+   * would otherwise keep the cores busy for minutes into the next scenario).
+   */
+  void startWorkerSkippingBacklog() throws Exception {
+    try (KafkaTopics kafka = new KafkaTopics(stack.kafkaBootstrap())) {
+      for (String job : Topics.JOBS) {
+        kafka.skipToEnd(job, Topics.UPLOADS);
+      }
+    }
+    stack.startWorker();
+    workerStopped = false;
   }
 
   Timestamp databaseNow() throws Exception {

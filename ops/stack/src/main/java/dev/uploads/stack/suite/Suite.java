@@ -108,6 +108,7 @@ public final class Suite {
       Duration stackRound =
           Duration.ofSeconds(
               90
+                  + o.ingestWarmupSeconds()
                   + (long) o.ingestSteps() * (o.ingestStepSeconds() + 10)
                   + 3L * (o.e2eSeconds() + o.referenceSeconds() + 40));
       boolean ok = true;

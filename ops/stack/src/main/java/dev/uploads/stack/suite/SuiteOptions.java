@@ -14,6 +14,7 @@ record SuiteOptions(
     int rounds,
     int budgetMinutes,
     Set<String> scenarios,
+    int ingestWarmupSeconds,
     int ingestStepSeconds,
     int ingestSteps,
     int ingestStartRate,
@@ -37,7 +38,7 @@ record SuiteOptions(
   static final String USAGE =
       "options: --rounds=3 --budget-minutes=30 --scenarios="
           + String.join(",", SCENARIOS)
-          + " --ingest-step-seconds=10 --ingest-steps=6 --ingest-start-rate=100"
+          + " --ingest-warmup-seconds=60 --ingest-step-seconds=10 --ingest-steps=6 --ingest-start-rate=100"
           + " --ingest-limit=0 (0: measure it) --pgbench-seconds=10 --e2e-seconds=60"
           + " --reference-seconds=10 --relay-rows=200000 --stats-events=50000"
           + " --stats-concurrency=4 --accounts=100 --small-images=40 --large-images=6"
@@ -50,6 +51,7 @@ record SuiteOptions(
             given.positive("rounds", 3),
             given.positive("budget-minutes", 30),
             scenarios(given.take("scenarios")),
+            given.positive("ingest-warmup-seconds", 60),
             given.positive("ingest-step-seconds", 10),
             given.positive("ingest-steps", 6),
             given.positive("ingest-start-rate", 100),
