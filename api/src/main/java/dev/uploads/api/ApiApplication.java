@@ -20,6 +20,7 @@ import dev.uploads.api.upload.UploadQueryResource;
 import dev.uploads.api.upload.UploadResource;
 import dev.uploads.ops.deadletters.DeadLetterGauges;
 import dev.uploads.ops.deadletters.OperatorEndpoints;
+import dev.uploads.schema.CachedSqlTemplates;
 import dev.uploads.schema.OutboxCommits;
 import dev.uploads.schema.OutboxNotifier;
 import dev.uploads.schema.OutboxSignal;
@@ -91,6 +92,7 @@ public class ApiApplication extends Application<ApiConfiguration> {
         new JdbiFactory()
             .build(environment, config.getDatabase(), "postgresql")
             .installPlugin(new PostgresPlugin());
+    CachedSqlTemplates.install(jdbi);
     // Location as the contract writes it (/v1/uploads/{id}), right behind any proxy.
     environment
         .jersey()

@@ -1,6 +1,7 @@
 package dev.uploads.worker;
 
 import com.codahale.metrics.MetricRegistry;
+import dev.uploads.schema.CachedSqlTemplates;
 import dev.uploads.schema.OutboxCommits;
 import dev.uploads.schema.OutboxNotifier;
 import dev.uploads.schema.blob.FileSystemBlobStore;
@@ -74,6 +75,7 @@ public class WorkerApplication extends Application<WorkerConfiguration> {
         new JdbiFactory()
             .build(environment, config.getDatabase(), "postgresql")
             .installPlugin(new PostgresPlugin());
+    CachedSqlTemplates.install(jdbi);
     // The events the jobs append (upload.thumbnailed, email.sent, dead letters) reach the relays
     // at once through a NOTIFY after each commit, not at the relays' next poll.
     OutboxNotifier notifier = new OutboxNotifier(jdbi);

@@ -27,6 +27,10 @@ final class IngestScenario {
   static final double P99_MILLIS = 50;
   private static final String PGBENCH_TOPIC = "bench-pgbench";
 
+  /** The JIT compilers' time in this JVM (the API's): how far from warm a step was. */
+  private static final java.lang.management.CompilationMXBean JIT =
+      java.lang.management.ManagementFactory.getCompilationMXBean();
+
   private final Context ctx;
   private final StackUnderTest s;
   private final Figure figure;
@@ -58,20 +62,39 @@ final class IngestScenario {
   OptionalDouble run() throws Exception {
     s.stopWorker();
     try {
-      // The JIT is still compiling the upload path well after the suite's short warm-up; its
-      // compiler threads would take a core from the first steps of the search.
-      int warm = ctx.options().ingestWarmupSeconds();
-      ctx.say(
-          "   ingest warm-up: "
-              + ctx.options().ingestStartRate()
-              + " uploads/s for "
-              + warm
-              + " s with the worker stopped (not measured)");
-      s.warmUp(ctx.options().ingestStartRate(), Duration.ofSeconds(warm));
+      warmUp();
       return rounds();
     } finally {
       s.startWorkerSkippingBacklog();
     }
+  }
+
+  /**
+   * Uploads at the start rate in 10 s slices until the JIT compiles for less than 0.5 s in a slice,
+   * or for at most {@code --ingest-warmup-seconds}. A fresh JVM compiles the upload path for
+   * minutes on two cores; its compiler threads would otherwise take a core from the first steps.
+   */
+  private void warmUp() throws Exception {
+    int rate = ctx.options().ingestStartRate();
+    long limit = ctx.options().ingestWarmupSeconds();
+    long start = System.nanoTime();
+    long jitMillis = Long.MAX_VALUE;
+    int slices = 0;
+    while (jitMillis >= 500 && (System.nanoTime() - start) / 1_000_000_000L < limit) {
+      long before = JIT.getTotalCompilationTime();
+      s.warmUp(rate, Duration.ofSeconds(10));
+      jitMillis = JIT.getTotalCompilationTime() - before;
+      slices++;
+    }
+    ctx.say(
+        String.format(
+            "   ingest warm-up: %d uploads/s with the worker stopped, %d s until the JIT compiled"
+                + " %.1f s in the last 10 s (not measured)",
+            rate, slices * 10, jitMillis / 1000.0));
+    ctx.report()
+        .detail(
+            "ingest_warmup",
+            Map.of("rate", rate, "slices_of_10s", slices, "jit_ms_last_slice", jitMillis));
   }
 
   private OptionalDouble rounds() throws Exception {
@@ -116,17 +139,27 @@ final class IngestScenario {
       int connections = (int) Math.min(512, Math.max(32, r / 4));
       Duration length = Duration.ofSeconds(o.ingestStepSeconds());
       SystemCpu.Sample a = s.cpu.sample();
+      long jitBefore = JIT.getTotalCompilationTime();
       LoadResult load = HttpLoad.openLoop(s.api, s.requests, r, connections, length);
       SystemCpu.Use cpu = SystemCpu.between(a, s.cpu.sample());
+      long jitMillis = JIT.getTotalCompilationTime() - jitBefore;
       long due = Math.round(r * o.ingestStepSeconds());
       boolean pass =
           load.errors() == 0 && load.accepted() >= due * 0.98 && load.p99Millis() <= P99_MILLIS;
       search.result(r, pass);
-      steps.add(step(r, load, cpu, pass));
+      Map<String, Object> step = step(r, load, cpu, pass);
+      step.put("jit_compiling_ms", jitMillis);
+      steps.add(step);
       ctx.say(
           String.format(
-              "   ingest round %d: %.0f/s -> %d accepted, p99 %.1f ms, %d errors: %s",
-              round, r, load.accepted(), load.p99Millis(), load.errors(), pass ? "pass" : "fail"));
+              "   ingest round %d: %.0f/s -> %d accepted, p99 %.1f ms, %d errors, JIT %.1f s: %s",
+              round,
+              r,
+              load.accepted(),
+              load.p99Millis(),
+              load.errors(),
+              jitMillis / 1000.0,
+              pass ? "pass" : "fail"));
       if (pass && r > bestRate) {
         best = load;
         bestCpu = cpu;

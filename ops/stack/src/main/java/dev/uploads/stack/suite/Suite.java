@@ -149,8 +149,9 @@ public final class Suite {
         machine.put("postgresql", s.postgresVersion());
         // A fresh JVM compiles the upload path for its first minute or so; the compiler threads
         // would compete with the first steps of the search for the two cores.
-        ctx.say("warm-up: " + o.ingestStartRate() + " uploads/s for 20 s (not measured)");
-        s.warmUp(o.ingestStartRate(), Duration.ofSeconds(20));
+        int warmRate = Math.min(100, o.ingestStartRate());
+        ctx.say("warm-up: " + warmRate + " uploads/s for 20 s (not measured)");
+        s.warmUp(warmRate, Duration.ofSeconds(20));
         boolean levels = o.runs("relay") || o.runs("end-to-end");
         Duration levelRound =
             Duration.ofSeconds(3L * (o.e2eSeconds() + o.referenceSeconds() + 40) + 20);

@@ -38,7 +38,7 @@ record SuiteOptions(
   static final String USAGE =
       "options: --rounds=3 --budget-minutes=30 --scenarios="
           + String.join(",", SCENARIOS)
-          + " --ingest-warmup-seconds=60 --ingest-step-seconds=10 --ingest-steps=6 --ingest-start-rate=100"
+          + " --ingest-warmup-seconds=240 --ingest-step-seconds=10 --ingest-steps=8 --ingest-start-rate=200"
           + " --ingest-limit=0 (0: measure it) --pgbench-seconds=10 --e2e-seconds=60"
           + " --reference-seconds=10 --relay-rows=200000 --stats-events=50000"
           + " --stats-concurrency=4 --accounts=100 --small-images=40 --large-images=6"
@@ -51,10 +51,10 @@ record SuiteOptions(
             given.positive("rounds", 3),
             given.positive("budget-minutes", 30),
             scenarios(given.take("scenarios")),
-            given.positive("ingest-warmup-seconds", 60),
+            given.positive("ingest-warmup-seconds", 240),
             given.positive("ingest-step-seconds", 10),
-            given.positive("ingest-steps", 6),
-            given.positive("ingest-start-rate", 100),
+            given.positive("ingest-steps", 8),
+            given.positive("ingest-start-rate", 200),
             given.take(
                 "ingest-limit",
                 0,
