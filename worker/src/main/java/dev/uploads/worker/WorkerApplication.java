@@ -111,12 +111,23 @@ public class WorkerApplication extends Application<WorkerConfiguration> {
         new ThumbnailJob(
             jdbi, blobs, breakers.of("blobs"), new Thumbnailer(thumbnails.getMaxPixels(), widths)),
         thumbnails);
+    Mailer mailer = new Mailer(config.getSmtp());
+    // Registered before the emails job, so stopped after it: its pooled connections close last.
+    environment
+        .lifecycle()
+        .manage(
+            new Managed() {
+              @Override
+              public void stop() {
+                mailer.close();
+              }
+            });
     manage(
         environment,
         config,
         jdbi,
         breakers,
-        new EmailJob(jdbi, new Mailer(config.getSmtp()), breakers.of("smtp")),
+        new EmailJob(jdbi, mailer, breakers.of("smtp")),
         config.getJobs().getEmails());
     manage(environment, config, jdbi, breakers, new StatsJob(jdbi), config.getJobs().getStats());
     exposeMetrics(environment);

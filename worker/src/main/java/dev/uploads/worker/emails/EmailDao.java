@@ -2,26 +2,59 @@ package dev.uploads.worker.emails;
 
 import java.util.Optional;
 import java.util.UUID;
-import org.jdbi.v3.sqlobject.customizer.Bind;
-import org.jdbi.v3.sqlobject.statement.SqlQuery;
-import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
 
-public interface EmailDao {
-  @SqlQuery("SELECT email FROM accounts WHERE id = :account")
-  Optional<String> recipient(@Bind("account") UUID account);
+/**
+ * The emails job's statements, bound explicitly: they run for every mail, and SqlObject's per-call
+ * proxy and config copies cost more CPU than the queries.
+ */
+final class EmailDao {
+  private EmailDao() {}
 
-  @SqlQuery("SELECT id FROM uploads WHERE id = :id FOR UPDATE")
-  Optional<UUID> lockUpload(@Bind("id") UUID upload);
+  /** Whether the job already applied the event, and the account's address; one round trip. */
+  record Before(boolean seen, Optional<String> recipient) {}
 
-  @SqlUpdate(
-      """
-      INSERT INTO email_deliveries (event_id, upload_id, account_id, recipient, message_id)
-      VALUES (:eventId, :upload, :account, :recipient, :messageId)
-      """)
-  void recordDelivery(
-      @Bind("eventId") UUID eventId,
-      @Bind("upload") UUID upload,
-      @Bind("account") UUID account,
-      @Bind("recipient") String recipient,
-      @Bind("messageId") String messageId);
+  static Before before(Jdbi jdbi, UUID eventId, UUID account) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    """
+                    SELECT EXISTS (SELECT 1 FROM processed_events
+                                   WHERE job = :job AND event_id = :eventId) AS seen,
+                           (SELECT email FROM accounts WHERE id = :account) AS recipient
+                    """)
+                .bind("job", EmailJob.NAME)
+                .bind("eventId", eventId)
+                .bind("account", account)
+                .map(
+                    (rs, ctx) ->
+                        new Before(
+                            rs.getBoolean("seen"), Optional.ofNullable(rs.getString("recipient"))))
+                .one());
+  }
+
+  /** Locks the upload's row, so its events enter the outbox in commit order. */
+  static boolean lockUpload(Handle h, UUID upload) {
+    return h.createQuery("SELECT id FROM uploads WHERE id = :id FOR UPDATE")
+        .bind("id", upload)
+        .mapTo(UUID.class)
+        .findOne()
+        .isPresent();
+  }
+
+  static void recordDelivery(
+      Handle h, UUID eventId, UUID upload, UUID account, String recipient, String messageId) {
+    h.createUpdate(
+            """
+            INSERT INTO email_deliveries (event_id, upload_id, account_id, recipient, message_id)
+            VALUES (:eventId, :upload, :account, :recipient, :messageId)
+            """)
+        .bind("eventId", eventId)
+        .bind("upload", upload)
+        .bind("account", account)
+        .bind("recipient", recipient)
+        .bind("messageId", messageId)
+        .execute();
+  }
 }

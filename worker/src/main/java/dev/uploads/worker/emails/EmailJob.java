@@ -58,12 +58,13 @@ public final class EmailJob implements Job {
     } catch (IOException | RuntimeException e) {
       throw new PermanentFailure("upload.thumbnailed payload does not parse", e);
     }
-    if (jdbi.onDemand(ProcessedEvents.class).seen(NAME, eventId)) {
+    EmailDao.Before before = EmailDao.before(jdbi, eventId, ready.accountId());
+    if (before.seen()) {
       return Outcome.DUPLICATE;
     }
     String recipient =
-        jdbi.onDemand(EmailDao.class)
-            .recipient(ready.accountId())
+        before
+            .recipient()
             .orElseThrow(
                 () -> new PermanentFailure("account " + ready.accountId() + " does not exist"));
     String messageId = messageId(eventId);
@@ -86,9 +87,9 @@ public final class EmailJob implements Job {
             h.rollback();
             return Outcome.DUPLICATE;
           }
-          EmailDao emails = h.attach(EmailDao.class);
-          emails.lockUpload(ready.uploadId());
-          emails.recordDelivery(eventId, ready.uploadId(), ready.accountId(), recipient, messageId);
+          EmailDao.lockUpload(h, ready.uploadId());
+          EmailDao.recordDelivery(
+              h, eventId, ready.uploadId(), ready.accountId(), recipient, messageId);
           Outbox.append(
               h,
               EventEnvelope.of(

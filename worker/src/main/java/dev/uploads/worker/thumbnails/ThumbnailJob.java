@@ -59,7 +59,7 @@ public final class ThumbnailJob implements Job {
   public Outcome apply(Delivery delivery) throws Exception {
     UUID eventId = delivery.requireEventId();
     UploadReceived upload = parse(delivery);
-    if (jdbi.onDemand(ProcessedEvents.class).seen(NAME, eventId)) {
+    if (ProcessedEvents.seen(jdbi, NAME, eventId)) {
       return Outcome.DUPLICATE;
     }
     byte[] original = blobBreaker.executeCallable(() -> read(upload.blobKey()));
@@ -86,15 +86,14 @@ public final class ThumbnailJob implements Job {
             h.rollback();
             return Outcome.DUPLICATE;
           }
-          ThumbnailDao uploads = h.attach(ThumbnailDao.class);
           // Lock the upload first: its events then enter the outbox in commit order.
-          if (uploads.lock(upload.uploadId()).isEmpty()) {
+          if (ThumbnailDao.lock(h, upload.uploadId()).isEmpty()) {
             throw new PermanentFailure("upload " + upload.uploadId() + " does not exist");
           }
           for (UploadThumbnailed.Thumbnail t : stored) {
-            uploads.insertThumbnail(upload.uploadId(), t.width(), t.height(), t.blobKey());
+            ThumbnailDao.insertThumbnail(h, upload.uploadId(), t.width(), t.height(), t.blobKey());
           }
-          uploads.markReady(upload.uploadId());
+          ThumbnailDao.markReady(h, upload.uploadId());
           Outbox.append(
               h,
               EventEnvelope.of(
@@ -113,8 +112,8 @@ public final class ThumbnailJob implements Job {
     } catch (PermanentFailure e) {
       return; // nothing identifies an upload to mark failed
     }
-    ThumbnailDao uploads = handle.attach(ThumbnailDao.class);
-    if (uploads.lock(upload.uploadId()).isPresent() && uploads.markFailed(upload.uploadId()) > 0) {
+    if (ThumbnailDao.lock(handle, upload.uploadId()).isPresent()
+        && ThumbnailDao.markFailed(handle, upload.uploadId()) > 0) {
       Outbox.append(
           handle,
           EventEnvelope.of(

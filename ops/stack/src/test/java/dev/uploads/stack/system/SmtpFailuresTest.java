@@ -15,6 +15,7 @@ class SmtpFailuresTest {
     Client client = system.newClient("flaky@example.test");
     long retriesBefore = system.meter("job.emails.retried");
     system.smtpProxy.refuseNext(2);
+    system.smtpProxy.dropConnections(); // the worker keeps SMTP connections open between mails
     String id = client.upload(Images.jpeg(320, 240));
     SystemHarness.await(
         "the mail arrives", Duration.ofSeconds(60), () -> client.mailsReceived() == 1);
@@ -31,6 +32,7 @@ class SmtpFailuresTest {
     Client client = system.newClient("outage@example.test");
     long deadLettersBefore = system.count("SELECT count(*) FROM dead_letters WHERE job = 'emails'");
     system.smtpProxy.setDown(true);
+    system.smtpProxy.dropConnections(); // the worker keeps SMTP connections open between mails
     List<String> ids;
     try {
       ids = DuplicatesAndCrashTest.uploadMany(client, 100);
