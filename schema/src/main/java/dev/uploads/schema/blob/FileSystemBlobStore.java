@@ -137,9 +137,19 @@ public final class FileSystemBlobStore implements BlobStore {
   }
 
   private static void publish(Path temp, Path target) throws IOException {
-    Files.createDirectories(target.getParent());
+    Path parent = target.getParent();
+    Path existing = parent;
+    while (!Files.isDirectory(existing)) {
+      existing = existing.getParent();
+    }
+    Files.createDirectories(parent);
     Files.move(temp, target, ATOMIC_MOVE, REPLACE_EXISTING);
-    syncDirectory(target.getParent());
+    // The new entry, then every directory created for it, up to the one that already existed:
+    // a directory made since the last sync is itself only an unsynced entry of its parent.
+    for (Path dir = parent; !dir.equals(existing); dir = dir.getParent()) {
+      syncDirectory(dir);
+    }
+    syncDirectory(existing);
   }
 
   private static void syncDirectory(Path directory) {
