@@ -16,12 +16,13 @@ import java.util.concurrent.TimeUnit;
 /**
  * Sends mail over SMTP with a Message-ID the caller chooses, so that a resend is recognisable.
  *
- * <p>SMTP connections are kept open and reused, one per sending thread at most: opening one costs a
- * TCP handshake, the greeting, EHLO and QUIT, which made a mail cost ten times its own sending. A
- * connection idle for longer than {@link #MAX_IDLE_NANOS} is closed rather than reused (servers
- * drop idle clients), and a reused connection that fails before the server accepted the message is
- * replaced by a fresh one once within the same send: a connection the server closed while it sat
- * idle is not an SMTP failure.
+ * <p>SMTP connections are kept open and reused, one per sending thread at most, instead of a TCP
+ * handshake, greeting, EHLO and QUIT for every mail. A connection idle for longer than {@link
+ * #MAX_IDLE_NANOS} is closed rather than reused (servers drop idle clients). A reused connection
+ * that fails in any way other than refusing the recipient is replaced by a fresh one once within
+ * the same send, so a connection the server closed while it sat idle is not a failed attempt; if
+ * the server had in fact taken the message, the resend carries the same Message-ID, as any retry
+ * of the job would.
  */
 public final class Mailer implements AutoCloseable {
   /** Well under the 5 minutes RFC 5321 (4.5.3.2.7) lets a server wait for the next command. */
@@ -137,7 +138,7 @@ public final class Mailer implements AutoCloseable {
     return null;
   }
 
-  /** Connections currently open and idle; for tests and metrics. */
+  /** Connections currently open and idle; for tests. */
   int idleConnections() {
     return idle.size();
   }
