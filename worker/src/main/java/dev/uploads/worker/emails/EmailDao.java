@@ -1,5 +1,6 @@
 package dev.uploads.worker.emails;
 
+import dev.uploads.worker.runtime.ProcessedEvents;
 import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
@@ -19,11 +20,9 @@ final class EmailDao {
     return jdbi.withHandle(
         h ->
             h.createQuery(
-                    """
-                    SELECT EXISTS (SELECT 1 FROM processed_events
-                                   WHERE job = :job AND event_id = :eventId) AS seen,
-                           (SELECT email FROM accounts WHERE id = :account) AS recipient
-                    """)
+                    "SELECT "
+                        + ProcessedEvents.SEEN
+                        + " AS seen, (SELECT email FROM accounts WHERE id = :account) AS recipient")
                 .bind("job", EmailJob.NAME)
                 .bind("eventId", eventId)
                 .bind("account", account)

@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
  * #MAX_IDLE_NANOS} is closed rather than reused (servers drop idle clients). A reused connection
  * that fails in any way other than refusing the recipient is replaced by a fresh one once within
  * the same send, so a connection the server closed while it sat idle is not a failed attempt; if
- * the server had in fact taken the message, the resend carries the same Message-ID, as any retry
- * of the job would.
+ * the server had in fact taken the message, the resend carries the same Message-ID, as any retry of
+ * the job would.
  */
 public final class Mailer implements AutoCloseable {
   /** Well under the 5 minutes RFC 5321 (4.5.3.2.7) lets a server wait for the next command. */

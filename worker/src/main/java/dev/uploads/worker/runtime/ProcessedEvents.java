@@ -9,6 +9,13 @@ import org.jdbi.v3.core.Jdbi;
 
 /** The idempotency record: which events each job has applied. */
 public final class ProcessedEvents {
+  /**
+   * Whether job {@code :job} has applied event {@code :eventId}: an SQL boolean expression, for
+   * queries that ask it beside something else in the same round trip.
+   */
+  public static final String SEEN =
+      "EXISTS (SELECT 1 FROM processed_events WHERE job = :job AND event_id = :eventId)";
+
   private ProcessedEvents() {}
 
   /**
@@ -50,9 +57,7 @@ public final class ProcessedEvents {
   public static boolean seen(Jdbi jdbi, String job, UUID eventId) {
     return jdbi.withHandle(
         h ->
-            h.createQuery(
-                    "SELECT EXISTS (SELECT 1 FROM processed_events"
-                        + " WHERE job = :job AND event_id = :eventId)")
+            h.createQuery("SELECT " + SEEN)
                 .bind("job", job)
                 .bind("eventId", eventId)
                 .mapTo(Boolean.class)
