@@ -34,7 +34,7 @@ public final class LocalKafka implements AutoCloseable {
     this.port = port;
     this.controllerPort = controllerPort;
     // Without this a broker would keep running after a normal exit of the JVM that owns it.
-    Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "local-kafka-stop"));
+    ShutdownOrder.atExit("Kafka", this::stop);
   }
 
   /** Starts the broker and waits until it serves requests. Port 0 picks a free port, kept. */

@@ -40,7 +40,7 @@ public final class LocalPostgres implements AutoCloseable {
     this.serverConfig = new LinkedHashMap<>(Map.of("fsync", "on", "synchronous_commit", "on"));
     this.serverConfig.putAll(serverConfig);
     // pg_ctl daemonizes the server, so nothing else would stop it when this JVM exits.
-    Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "local-postgres-stop"));
+    ShutdownOrder.atExit("PostgreSQL", this::stop);
   }
 
   /**

@@ -79,16 +79,14 @@ public final class SharedInfra {
       postgres.stop();
       throw e.getCause() instanceof RuntimeException r ? r : e;
     }
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  startedKafka.stop();
-                  postgres.stop();
-                  deleteQuietly(kafkaDir);
-                  deleteQuietly(pgDir);
-                },
-                "shared-infra-stop"));
+    ShutdownOrder.atExit(
+        "the shared test infrastructure",
+        () -> {
+          startedKafka.stop();
+          postgres.stop();
+          deleteQuietly(kafkaDir);
+          deleteQuietly(pgDir);
+        });
     return new SharedInfra(postgres, startedKafka);
   }
 

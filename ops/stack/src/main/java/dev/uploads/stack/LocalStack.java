@@ -8,6 +8,7 @@ import dev.uploads.api.auth.ApiKeys;
 import dev.uploads.infra.LocalKafka;
 import dev.uploads.infra.LocalPostgres;
 import dev.uploads.infra.LocalSmtp;
+import dev.uploads.infra.ShutdownOrder;
 import dev.uploads.ops.deadletters.Operators;
 import dev.uploads.schema.Topics;
 import dev.uploads.worker.WorkerApplication;
@@ -56,7 +57,7 @@ public final class LocalStack implements AutoCloseable {
       return;
     }
     LocalStack stack = start(options);
-    Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "local-stack-stop"));
+    ShutdownOrder.atExit("the local stack", stack::close);
     System.out.println(stack.banner());
     Thread.currentThread().join();
   }
@@ -194,12 +195,23 @@ public final class LocalStack implements AutoCloseable {
    */
   @Override
   public synchronized void close() {
-    worker = stopQuietly(worker, "worker");
-    api = stopQuietly(api, "API");
-    mail.close();
-    smtp.stop();
-    kafka.stop();
-    postgres.stop();
+    timed("the worker", () -> worker = stopQuietly(worker, "worker"));
+    timed("the API", () -> api = stopQuietly(api, "API"));
+    timed(
+        "SMTP",
+        () -> {
+          mail.close();
+          smtp.stop();
+        });
+    timed("Kafka", kafka::stop);
+    timed("PostgreSQL", postgres::stop);
+  }
+
+  /** One line per step, so that an operator waiting on Ctrl-C sees what the stack is doing. */
+  private static void timed(String what, Runnable stop) {
+    long start = System.nanoTime();
+    stop.run();
+    System.out.printf("stopped %s in %.1f s%n", what, (System.nanoTime() - start) / 1e9);
   }
 
   private static Server stopQuietly(Server server, String name) {

@@ -2,6 +2,7 @@ package dev.uploads.stack.bench;
 
 import ch.qos.logback.classic.Level;
 import dev.uploads.infra.Ports;
+import dev.uploads.infra.ShutdownOrder;
 import dev.uploads.stack.LocalStack;
 import dev.uploads.stack.StackOptions;
 import java.io.BufferedOutputStream;
@@ -73,14 +74,12 @@ public final class Benchmark {
     try {
       stack = LocalStack.start(stackOptions);
       LocalStack running = stack;
-      Runtime.getRuntime()
-          .addShutdownHook(
-              new Thread(
-                  () -> {
-                    running.close();
-                    deleteQuietly(data);
-                  },
-                  "bench-stop"));
+      ShutdownOrder.atExit(
+          "the benchmark's stack",
+          () -> {
+            running.close();
+            deleteQuietly(data);
+          });
       Phases.Results results = new Phases(options, stack, stackOptions).runAll();
       new Summary(options, report).write(results);
       System.out.flush();

@@ -9,6 +9,7 @@ import dev.uploads.infra.FlakyTcpProxy;
 import dev.uploads.infra.LocalSmtp;
 import dev.uploads.infra.Ports;
 import dev.uploads.infra.SharedInfra;
+import dev.uploads.infra.ShutdownOrder;
 import dev.uploads.schema.Topics;
 import io.dropwizard.testing.DropwizardTestSupport;
 import java.net.URI;
@@ -106,7 +107,7 @@ final class SystemHarness {
   static synchronized SystemHarness get() throws Exception {
     if (instance == null) {
       instance = new SystemHarness();
-      Runtime.getRuntime().addShutdownHook(new Thread(instance::shutdown));
+      ShutdownOrder.atExit("the system under test", instance::shutdown);
     }
     return instance;
   }
