@@ -1,8 +1,5 @@
 package dev.uploads.worker.runtime;
 
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -31,22 +28,6 @@ public final class ProcessedEvents {
             .bind("eventId", eventId)
             .execute()
         == 1;
-  }
-
-  /**
-   * {@link #mark} for many events in one statement; returns the events not applied before. One
-   * round trip per batch instead of one per event.
-   */
-  public static Set<UUID> markAll(Handle handle, String job, List<UUID> eventIds) {
-    return new HashSet<>(
-        handle
-            .createQuery(
-                "INSERT INTO processed_events (job, event_id) SELECT :job, unnest(:ids)"
-                    + " ON CONFLICT DO NOTHING RETURNING event_id")
-            .bind("job", job)
-            .bindArray("ids", UUID.class, eventIds)
-            .mapTo(UUID.class)
-            .list());
   }
 
   /**

@@ -10,16 +10,13 @@ import dev.uploads.schema.UploadThumbnailed;
 import dev.uploads.worker.runtime.Delivery;
 import dev.uploads.worker.runtime.Job;
 import dev.uploads.worker.runtime.PermanentFailure;
-import dev.uploads.worker.runtime.ProcessedEvents;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 
@@ -66,62 +63,26 @@ public final class StatsJob implements Job {
 
   @Override
   public List<Outcome> applyAll(List<Delivery> deliveries) throws PermanentFailure {
-    List<Change> changes = new ArrayList<>(deliveries.size());
+    List<StatsDao.Change> changes = new ArrayList<>(deliveries.size());
     for (Delivery delivery : deliveries) {
       changes.add(change(delivery));
     }
-    return jdbi.inTransaction(
-        h -> {
-          List<Outcome> outcomes = new ArrayList<>(changes.size());
-          // Sorted, so that concurrent lanes lock counter rows in one order and never deadlock.
-          Map<String, Change> sums = new TreeMap<>();
-          Set<UUID> fresh =
-              ProcessedEvents.markAll(h, NAME, changes.stream().map(Change::marker).toList());
-          for (Change change : changes) {
-            // remove: a second delivery of one event in the same batch is a duplicate too
-            if (!fresh.remove(change.marker())) {
-              outcomes.add(Outcome.DUPLICATE);
-              continue;
-            }
-            outcomes.add(Outcome.APPLIED);
-            if (change.counts().account() != null && !change.counts().isEmpty()) {
-              sums.merge(change.row(), change, Change::plus);
-            }
-          }
-          for (Change sum : sums.values()) {
-            StatsDao.add(h, sum.counts(), sum.day());
-          }
-          return outcomes;
-        });
+    // One statement, so it commits on its own: the marks and the counts go together or not at all.
+    Set<UUID> fresh = jdbi.withHandle(h -> StatsDao.apply(h, NAME, changes));
+    List<Outcome> outcomes = new ArrayList<>(changes.size());
+    for (StatsDao.Change change : changes) {
+      // remove: a second delivery of one event in the same batch is a duplicate too
+      outcomes.add(fresh.remove(change.event()) ? Outcome.APPLIED : Outcome.DUPLICATE);
+    }
+    return outcomes;
   }
 
-  private static Change change(Delivery delivery) throws PermanentFailure {
+  private static StatsDao.Change change(Delivery delivery) throws PermanentFailure {
     boolean deadLetter = delivery.topic().endsWith(".dlt");
     UUID marker = deadLetter ? letterMarker(delivery) : delivery.requireEventId();
     Counts counts = deadLetter ? Counts.deadLetter(accountOf(delivery)) : count(delivery);
-    return new Change(marker, counts, LocalDate.ofInstant(delivery.occurredAt(), ZoneOffset.UTC));
-  }
-
-  /** One event's contribution to one counter row (account and day). */
-  private record Change(UUID marker, Counts counts, LocalDate day) {
-    String row() {
-      return counts.account() + "/" + day;
-    }
-
-    Change plus(Change other) {
-      Counts a = counts;
-      Counts b = other.counts;
-      return new Change(
-          marker,
-          new Counts(
-              a.account(),
-              a.uploadsReceived() + b.uploadsReceived(),
-              a.bytesReceived() + b.bytesReceived(),
-              a.thumbnailsMade() + b.thumbnailsMade(),
-              a.emailsSent() + b.emailsSent(),
-              a.deadLetters() + b.deadLetters()),
-          day);
-    }
+    return new StatsDao.Change(
+        marker, counts, LocalDate.ofInstant(delivery.occurredAt(), ZoneOffset.UTC));
   }
 
   private static Counts count(Delivery delivery) throws PermanentFailure {
@@ -177,10 +138,6 @@ public final class StatsJob implements Job {
       long deadLetters) {
     static Counts deadLetter(UUID account) {
       return new Counts(account, 0, 0, 0, 0, 1);
-    }
-
-    boolean isEmpty() {
-      return uploadsReceived + bytesReceived + thumbnailsMade + emailsSent + deadLetters == 0;
     }
   }
 }

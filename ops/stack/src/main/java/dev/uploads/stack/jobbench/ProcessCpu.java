@@ -85,28 +85,53 @@ public final class ProcessCpu {
 
   /** The postmaster (with its reaped children) plus the children still running. */
   private long postgresTicks() {
-    long postmaster;
-    try {
-      postmaster =
-          Long.parseLong(Files.readAllLines(postgresData.resolve("postmaster.pid")).get(0).trim());
-    } catch (IOException | RuntimeException e) {
+    long postmaster = postmaster();
+    if (postmaster < 0) {
       return 0;
     }
     long total = ticksOf(postmaster, true);
+    for (String[] child : postgresChildren(postmaster)) {
+      total += Long.parseLong(child[11]) + Long.parseLong(child[12]);
+    }
+    return total;
+  }
+
+  /**
+   * PostgreSQL's processes besides the postmaster (backends and its own workers). A client's
+   * backends outlive the client for a moment; until the postmaster reaps them their CPU time is
+   * counted nowhere, so a sample taken just after a client exits reads too little for PostgreSQL.
+   */
+  public int postgresProcesses() {
+    long postmaster = postmaster();
+    return postmaster < 0 ? 0 : postgresChildren(postmaster).size();
+  }
+
+  private long postmaster() {
+    try {
+      return Long.parseLong(
+          Files.readAllLines(postgresData.resolve("postmaster.pid")).get(0).trim());
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** The /proc stat fields of the postmaster's children, the exited but not yet reaped too. */
+  private static List<String[]> postgresChildren(long postmaster) {
+    List<String[]> children = new java.util.ArrayList<>();
     try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
       for (Path proc : procs.toList()) {
         String name = proc.getFileName().toString();
         if (name.chars().allMatch(Character::isDigit)) {
           String[] f = fields(Long.parseLong(name));
           if (f != null && Long.parseLong(f[1]) == postmaster) {
-            total += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            children.add(f);
           }
         }
       }
     } catch (IOException | RuntimeException e) {
       // a process list that cannot be read just reads as less CPU; the report shows zeros
     }
-    return total;
+    return children;
   }
 
   private static long ticksOf(long pid, boolean withReapedChildren) {

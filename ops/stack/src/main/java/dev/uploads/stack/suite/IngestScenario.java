@@ -218,7 +218,7 @@ final class IngestScenario {
             s.poolSize,
             ctx.options().pgbenchSeconds(),
             work);
-    SystemCpu.Use cpu = SystemCpu.between(a, s.cpu.sample());
+    SystemCpu.Use cpu = SystemCpu.between(a, s.cpu.sampleAfterClientsLeft(a));
     // The API's relay publishes pgbench's events meanwhile, as it would the API's.
     s.settle(ctx.timeout(Duration.ofSeconds(90)));
     Map<String, Object> detail = new LinkedHashMap<>();

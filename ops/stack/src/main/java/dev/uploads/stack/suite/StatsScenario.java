@@ -172,7 +172,7 @@ final class StatsScenario {
             o.statsConcurrency(),
             o.pgbenchSeconds(),
             script.getParent());
-    SystemCpu.Use use = SystemCpu.between(a, cpu.sample());
+    SystemCpu.Use use = SystemCpu.between(a, cpu.sampleAfterClientsLeft(a));
     Map<String, Object> detail = new LinkedHashMap<>();
     detail.put("round", round);
     detail.put("tps", result.tps().orElse(null));

@@ -1,13 +1,16 @@
 package dev.uploads.stack.suite;
 
+import dev.uploads.worker.stats.StatsDao;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * The pgbench script for the stats job's transaction, as {@code StatsJob.applyAll} runs it for one
- * lane's batch: the batch's idempotency marks in one statement ({@code ProcessedEvents.markAll}),
- * then one counter upsert per account of the batch ({@code StatsDao.add}), in account order. Those
- * statements are copied here (they are private to the worker); keep them in step.
+ * The pgbench script for the stats job's transaction: the job's own statement ({@link
+ * StatsDao#APPLY}, one per lane's batch, committing on its own) with the batch's values written in
+ * where the job binds them.
  *
  * <p>A lane's batch is its share of one poll (500 records over the lanes); its accounts are the
  * expected number of distinct accounts among that many events, the same for every client so that
@@ -15,20 +18,7 @@ import java.util.UUID;
  * bytes per event the worker sends are not sent.
  */
 final class StatsTransactionScript {
-  private static final String MARK =
-      "INSERT INTO processed_events (job, event_id)"
-          + " SELECT 'stats', unnest(ARRAY(SELECT gen_random_uuid() FROM generate_series(1, %d)))"
-          + " ON CONFLICT DO NOTHING RETURNING event_id;\n";
-  private static final String ADD =
-      "INSERT INTO account_stats AS s (account_id, day, uploads_received, bytes_received,"
-          + " thumbnails_made, emails_sent, dead_letters)"
-          + " VALUES ('%s', (now() AT TIME ZONE 'UTC')::date, %d, %d, 0, 0, 0)"
-          + " ON CONFLICT (account_id, day) DO UPDATE SET"
-          + " uploads_received = s.uploads_received + EXCLUDED.uploads_received,"
-          + " bytes_received = s.bytes_received + EXCLUDED.bytes_received,"
-          + " thumbnails_made = s.thumbnails_made + EXCLUDED.thumbnails_made,"
-          + " emails_sent = s.emails_sent + EXCLUDED.emails_sent,"
-          + " dead_letters = s.dead_letters + EXCLUDED.dead_letters;\n";
+  private static final Pattern PARAMETER = Pattern.compile("(?<!:):([A-Za-z]+)");
 
   /** Records per poll: the worker's max.poll.records. */
   static final int POLL = 500;
@@ -49,11 +39,33 @@ final class StatsTransactionScript {
     int events = eventsPerTransaction(lanes);
     int touched = accountsPerTransaction(accounts.size(), events);
     List<String> ids = accounts.stream().map(UUID::toString).sorted().limit(touched).toList();
-    StringBuilder sql = new StringBuilder("BEGIN;\n").append(String.format(MARK, events));
-    for (int i = 0; i < ids.size(); i++) {
-      int uploads = events / touched + (i < events % touched ? 1 : 0);
-      sql.append(String.format(ADD, ids.get(i), uploads, uploads * 2_500_000L));
+    StringBuilder eachEventsAccount = new StringBuilder("'{");
+    for (int i = 0; i < events; i++) {
+      eachEventsAccount.append(i == 0 ? "" : ",").append(ids.get(i % touched));
     }
-    return sql.append("COMMIT;\n").toString();
+    eachEventsAccount.append("}'");
+    String n = "ARRAY[" + events + "]";
+    Map<String, String> values =
+        Map.of(
+            "job", "'stats'",
+            "events", "ARRAY(SELECT gen_random_uuid() FROM generate_series(1, " + events + "))",
+            "accounts", eachEventsAccount.toString(),
+            "days", "array_fill(CAST(CAST(now() AT TIME ZONE 'UTC' AS date) AS text), " + n + ")",
+            "uploads", "array_fill(1, " + n + ")",
+            "bytes", "array_fill(2500000, " + n + ")",
+            "thumbnails", "array_fill(0, " + n + ")",
+            "emails", "array_fill(0, " + n + ")",
+            "deadLetters", "array_fill(0, " + n + ")");
+    Matcher m = PARAMETER.matcher(StatsDao.APPLY);
+    StringBuilder sql = new StringBuilder();
+    while (m.find()) {
+      String value = values.get(m.group(1));
+      if (value == null) {
+        throw new IllegalStateException("the stats statement binds :" + m.group(1));
+      }
+      m.appendReplacement(sql, Matcher.quoteReplacement(value));
+    }
+    m.appendTail(sql);
+    return sql.toString().strip() + ";\n";
   }
 }

@@ -24,7 +24,7 @@ final class SystemCpu {
     this.processes = new ProcessCpu(postgresData);
   }
 
-  record Sample(ProcessCpu.Sample processes, long childTicks) {}
+  record Sample(ProcessCpu.Sample processes, long childTicks, int postgresProcesses) {}
 
   /** CPU-seconds per group over an interval of {@code seconds}. */
   record Use(
@@ -59,7 +59,22 @@ final class SystemCpu {
   }
 
   Sample sample() {
-    return new Sample(processes.sample(), childTicks());
+    return new Sample(processes.sample(), childTicks(), processes.postgresProcesses());
+  }
+
+  /**
+   * A sample for the end of a measurement whose clients (pgbench) connected after {@code before}:
+   * taken once their backends are gone (at most 5 s later), since a backend's CPU time is counted
+   * only after the postmaster has reaped it. Without the wait PostgreSQL read as little as a
+   * quarter of its CPU, and the rest as "other".
+   */
+  Sample sampleAfterClientsLeft(Sample before) throws InterruptedException {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (processes.postgresProcesses() > before.postgresProcesses()
+        && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    return sample();
   }
 
   static Use between(Sample a, Sample b) {

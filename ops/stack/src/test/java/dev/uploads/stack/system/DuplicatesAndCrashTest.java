@@ -4,18 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.uploads.schema.EmailSent;
+import dev.uploads.schema.EventHeaders;
+import dev.uploads.schema.EventJson;
 import dev.uploads.schema.Topics;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -76,6 +82,68 @@ class DuplicatesAndCrashTest {
         readyAtKill, UPLOADS, client.mailsReceived(), UPLOADS);
     assertTrue(readyAtKill < UPLOADS, "the kill happened mid-stream");
     assertOnce(system, client, ids);
+  }
+
+  /**
+   * Copies of one event that arrive together (the stats job applies a poll's records in one
+   * statement) and a copy that arrives later are each counted once.
+   */
+  @Test
+  @Order(3)
+  void copiesInOneBatchAndALaterCopyAreCountedOnce() throws Exception {
+    SystemHarness system = SystemHarness.get();
+    Client client = system.newClient("copies@example.test");
+    String upload = client.upload(Images.jpeg(64, 48));
+    awaitAllDone(system, client, List.of(upload));
+    UUID account =
+        system.jdbi.withHandle(
+            h ->
+                h.createQuery("SELECT id FROM accounts WHERE email = ?")
+                    .bind(0, client.email())
+                    .mapTo(UUID.class)
+                    .one());
+    byte[] value =
+        EventJson.write(new EmailSent(UUID.fromString(upload), account, client.email(), "<copy@x>"))
+            .getBytes(StandardCharsets.UTF_8);
+    RecordHeaders headers = new RecordHeaders();
+    headers.add(EventHeaders.EVENT_ID, Topic.utf8(UUID.randomUUID().toString()));
+    headers.add(EventHeaders.EVENT_TYPE, Topic.utf8(EmailSent.TYPE));
+    headers.add(EventHeaders.EVENT_VERSION, Topic.utf8(Integer.toString(EmailSent.VERSION)));
+    long statsDuplicates = system.meter("job.stats.skipped-duplicate");
+    try (KafkaProducer<byte[], byte[]> producer = Topic.producer()) {
+      // One key, one partition, one producer batch: the worker's poll takes the three together.
+      for (int i = 0; i < 3; i++) {
+        producer.send(
+            new ProducerRecord<>(Topics.UPLOADS, null, Topic.utf8(upload), value, headers));
+      }
+    }
+    SystemHarness.await(
+        "stats recognises the two extra copies",
+        Duration.ofSeconds(60),
+        () -> meter(system, "job.stats.skipped-duplicate") - statsDuplicates >= 2);
+    assertEquals(2, emailsCounted(client), "the mail counted by the upload, and the copied event");
+    Topic.write(Topics.UPLOADS, upload, value, headers);
+    SystemHarness.await(
+        "stats recognises the later copy",
+        Duration.ofSeconds(60),
+        () -> meter(system, "job.stats.skipped-duplicate") - statsDuplicates >= 3);
+    Thread.sleep(1_000); // anything extra would be counted now
+    assertEquals(2, emailsCounted(client));
+    JsonNode total = client.json("/v1/stats").get("total");
+    assertEquals(1, total.get("uploads_received").asLong());
+    assertEquals(2, total.get("thumbnails_made").asLong());
+  }
+
+  private static long emailsCounted(Client client) throws Exception {
+    return client.json("/v1/stats").get("total").get("emails_sent").asLong();
+  }
+
+  private static long meter(SystemHarness system, String name) {
+    try {
+      return system.meter(name);
+    } catch (Exception e) {
+      return -1;
+    }
   }
 
   private static void assertOnce(SystemHarness system, Client client, List<String> ids)
