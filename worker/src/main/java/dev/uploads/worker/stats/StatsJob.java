@@ -69,8 +69,9 @@ public final class StatsJob implements Job {
     for (Delivery delivery : deliveries) {
       changes.add(change(delivery));
     }
-    // One statement, so it commits on its own: the marks and the counts go together or not at all.
-    Set<UUID> fresh = jdbi.withHandle(h -> StatsDao.apply(h, NAME, changes));
+    // One statement; the transaction is explicit all the same, so that it commits even where the
+    // pool is configured not to auto-commit.
+    Set<UUID> fresh = jdbi.inTransaction(h -> StatsDao.apply(h, NAME, changes));
     List<Outcome> outcomes = new ArrayList<>(changes.size());
     for (StatsDao.Change change : changes) {
       // remove: a second delivery of one event in the same batch is a duplicate too

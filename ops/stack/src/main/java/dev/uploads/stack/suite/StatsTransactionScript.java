@@ -10,8 +10,8 @@ import java.util.regex.Pattern;
 
 /**
  * The pgbench script for the stats job's transaction: the job's own statement ({@link
- * StatsDao#APPLY}, one per lane's batch, committing on its own) with the batch's values written in
- * where the job binds them.
+ * StatsDao#APPLY}, one transaction per lane's batch) with the batch's values written in where the
+ * job binds them.
  *
  * <p>A lane's batch is the job's batch size (a poll holds one per lane); its accounts are the
  * expected number of distinct accounts among that many events, the same for every client so that
@@ -63,6 +63,6 @@ final class StatsTransactionScript {
       m.appendReplacement(sql, Matcher.quoteReplacement(value));
     }
     m.appendTail(sql);
-    return sql.toString().strip() + ";\n";
+    return "BEGIN;\n" + sql.toString().strip() + ";\nCOMMIT;\n";
   }
 }
