@@ -3,6 +3,7 @@ package dev.uploads.stack.jobbench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -117,7 +118,7 @@ public final class ProcessCpu {
 
   /** The /proc stat fields of the postmaster's children, the exited but not yet reaped too. */
   private static List<String[]> postgresChildren(long postmaster) {
-    List<String[]> children = new java.util.ArrayList<>();
+    List<String[]> children = new ArrayList<>();
     try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
       for (Path proc : procs.toList()) {
         String name = proc.getFileName().toString();
