@@ -21,10 +21,19 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 final class SourceImage implements AutoCloseable {
 
   /*
-   * Formats we accept from uploads. WBMP has no magic number, so arbitrary bytes starting with
-   * two zero bytes can pass as one; the rest (TIFF, etc.) are not worth their attack surface.
+   * Formats we accept from uploads: what the API's ImageType lets in, plus BMP. WBMP has no magic
+   * number, so arbitrary bytes starting with two zero bytes can pass as one; the rest (TIFF, etc.)
+   * are not worth their attack surface.
    */
-  private static final Set<String> ACCEPTED_FORMATS = Set.of("jpeg", "png", "gif", "bmp");
+  private static final Set<String> ACCEPTED_FORMATS = Set.of("jpeg", "png", "gif", "bmp", "webp");
+
+  /*
+   * Decoders that may parse hostile bytes: the JDK's own and TwelveMonkeys' pure-Java plugins
+   * (WebP, and JPEG for CMYK/YCCK, which the JDK refuses). Any other ImageIO plugin that happens to
+   * be on the classpath, such as a native libwebp binding, is never handed an upload.
+   */
+  private static final List<String> TRUSTED_READER_PACKAGES =
+      List.of("com.sun.imageio.plugins.", "com.twelvemonkeys.imageio.plugins.");
 
   /*
    * libjpeg reports truncated or damaged entropy data as warnings and fills the rest with grey;
@@ -81,7 +90,9 @@ final class SourceImage implements AutoCloseable {
       ImageReader candidate = readers.next();
       try {
         String format = candidate.getFormatName().toLowerCase(Locale.ROOT);
-        if (ACCEPTED_FORMATS.contains(format)) {
+        String type = candidate.getClass().getName();
+        if (ACCEPTED_FORMATS.contains(format)
+            && TRUSTED_READER_PACKAGES.stream().anyMatch(type::startsWith)) {
           return candidate;
         }
       } catch (IOException e) {

@@ -8,15 +8,15 @@ import java.nio.ByteOrder;
  * Inserts a minimal APP1 Exif segment (TIFF header + IFD0 holding only the orientation tag) right
  * after SOI of an ImageIO-written JPEG, where cameras put it.
  */
-final class ExifJpegBuilder {
+public final class ExifJpegBuilder {
 
   private ExifJpegBuilder() {}
 
-  static byte[] withOrientation(byte[] jpeg, int orientation, ByteOrder order) {
+  public static byte[] withOrientation(byte[] jpeg, int orientation, ByteOrder order) {
     return insertAfterSoi(jpeg, app1(tiff(orientation, order)));
   }
 
-  static byte[] insertAfterSoi(byte[] jpeg, byte[] segment) {
+  public static byte[] insertAfterSoi(byte[] jpeg, byte[] segment) {
     if ((jpeg[0] & 0xFF) != 0xFF || (jpeg[1] & 0xFF) != 0xD8) {
       throw new IllegalArgumentException("not a JPEG");
     }
