@@ -211,3 +211,20 @@ CREATE TABLE dead_letter_action_items (
     PRIMARY KEY (action_id, letter_id)
 );
 CREATE INDEX dead_letter_action_items_letter ON dead_letter_action_items (letter_id, generation);
+
+--changeset uploads:6-failure-reasons-and-thumbnail-sizes
+-- A failed upload says why, in a stable code clients can branch on and a sentence for people.
+-- Uploads that failed before codes existed get the generic one.
+ALTER TABLE uploads ADD COLUMN failure_code text, ADD COLUMN failure_detail text;
+UPDATE uploads SET failure_code = 'processing_failed',
+                   failure_detail = 'The image could not be processed.'
+ WHERE status = 'failed';
+ALTER TABLE uploads ADD CONSTRAINT uploads_failure_iff_failed
+    CHECK ((status = 'failed') = (failure_code IS NOT NULL AND failure_detail IS NOT NULL));
+
+-- A thumbnail is addressed by its size (the configured width, as in its URL); width and height
+-- are those of the stored image, which is smaller than the size when the source was.
+ALTER TABLE thumbnails RENAME COLUMN width TO size;
+ALTER TABLE thumbnails ADD COLUMN width integer;
+UPDATE thumbnails SET width = size;
+ALTER TABLE thumbnails ALTER COLUMN width SET NOT NULL;

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.UUID;
 
-/** The thumbnails job gave up on an upload; it is now {@code failed} until a replay succeeds. */
+/**
+ * The thumbnails job gave up on an upload; it is now {@code failed} until a replay succeeds. {@code
+ * reason} is the upload's failure code ({@code undecodable_image}, …), as its owner sees it.
+ */
 public record UploadFailed(
     @JsonProperty("upload_id") UUID uploadId,
     @JsonProperty("account_id") UUID accountId,

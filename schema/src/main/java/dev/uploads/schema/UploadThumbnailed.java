@@ -14,6 +14,7 @@ public record UploadThumbnailed(
   public static final String TYPE = "upload.thumbnailed";
   public static final int VERSION = 1;
 
+  /** {@code width} and {@code height} are those of the stored image, never upscaled. */
   public record Thumbnail(
       @JsonProperty("width") int width,
       @JsonProperty("height") int height,

@@ -17,7 +17,8 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 @RegisterConstructorMapper(ThumbnailRow.class)
 public interface UploadDao {
   String COLUMNS =
-      "id, account_id, status, filename, content_type, size_bytes, sha256, blob_key, created_at";
+      "id, account_id, status, filename, content_type, size_bytes, sha256, blob_key, created_at,"
+          + " failure_code, failure_detail";
 
   /** The upload insert, also what the benchmark's pgbench reference runs. */
   String INSERT =
@@ -54,7 +55,9 @@ public interface UploadDao {
         rs.getLong("size_bytes"),
         rs.getString("sha256"),
         rs.getString("blob_key"),
-        rs.getObject("created_at", OffsetDateTime.class).toInstant());
+        rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+        rs.getString("failure_code"),
+        rs.getString("failure_detail"));
   }
 
   @SqlQuery("SELECT " + COLUMNS + " FROM uploads WHERE id = :id AND account_id = :account")
@@ -77,8 +80,8 @@ public interface UploadDao {
 
   @SqlQuery(
       """
-      SELECT upload_id, width, height, content_type, blob_key FROM thumbnails
-      WHERE upload_id = ANY(:ids) ORDER BY upload_id, width
+      SELECT upload_id, size, width, height, content_type, blob_key FROM thumbnails
+      WHERE upload_id = ANY(:ids) ORDER BY upload_id, size
       """)
   List<ThumbnailRow> thumbnails(@Bind("ids") UUID[] uploadIds);
 

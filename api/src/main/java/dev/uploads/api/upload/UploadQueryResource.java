@@ -68,18 +68,18 @@ public class UploadQueryResource {
   }
 
   @GET
-  @Path("/{id}/thumbnails/{width}")
+  @Path("/{id}/thumbnails/{size}")
   @Produces(MediaType.WILDCARD)
   public Response thumbnail(
       @Context SecurityContext security,
       @PathParam("id") String id,
-      @PathParam("width") String width) {
+      @PathParam("size") String size) {
     UploadRow row = find(UploadResource.account(security), id);
     ThumbnailRow thumbnail =
         uploads.thumbnails(new UUID[] {row.id()}).stream()
-            .filter(t -> Integer.toString(t.width()).equals(width))
+            .filter(t -> Integer.toString(t.size()).equals(size))
             .findFirst()
-            .orElseThrow(() -> new ApiProblem.NotFound("No thumbnail of width " + width + "."));
+            .orElseThrow(() -> new ApiProblem.NotFound("No thumbnail of size " + size + "."));
     try {
       InputStream in = blobs.open(thumbnail.blobKey());
       return Response.ok(in, thumbnail.contentType())

@@ -126,12 +126,14 @@ public class UploadResource {
             UuidV7.next(),
             account.id(),
             "received",
-            filename,
+            DisplayName.of(filename),
             blob.type().mediaType(),
             blob.sizeBytes(),
             blob.sha256(),
             blob.key(),
-            Instant.now());
+            Instant.now(),
+            null,
+            null);
     Optional<UploadRow> created =
         jdbi.inTransaction(
             h -> {

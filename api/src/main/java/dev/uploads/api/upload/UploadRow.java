@@ -13,4 +13,6 @@ public record UploadRow(
     long sizeBytes,
     String sha256,
     String blobKey,
-    Instant createdAt) {}
+    Instant createdAt,
+    String failureCode,
+    String failureDetail) {}

@@ -1,5 +1,6 @@
 package dev.uploads.api.upload;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 import java.util.List;
@@ -14,7 +15,11 @@ public record UploadView(
     @JsonProperty("size_bytes") long sizeBytes,
     @JsonProperty("sha256") String sha256,
     @JsonProperty("created_at") Instant createdAt,
-    @JsonProperty("thumbnails") List<Thumbnail> thumbnails) {
+    @JsonProperty("thumbnails") List<Thumbnail> thumbnails,
+    @JsonProperty("failure") @JsonInclude(JsonInclude.Include.NON_NULL) Failure failure) {
+
+  /** Why a {@code failed} upload failed: a stable code and a sentence for its owner. */
+  public record Failure(@JsonProperty("code") String code, @JsonProperty("detail") String detail) {}
 
   public record Thumbnail(
       @JsonProperty("width") int width,
@@ -36,8 +41,9 @@ public record UploadView(
                     new Thumbnail(
                         t.width(),
                         t.height(),
-                        "/v1/uploads/" + row.id() + "/thumbnails/" + t.width()))
-            .toList());
+                        "/v1/uploads/" + row.id() + "/thumbnails/" + t.size()))
+            .toList(),
+        row.failureCode() == null ? null : new Failure(row.failureCode(), row.failureDetail()));
   }
 
   public record Page(

@@ -65,7 +65,7 @@ public final class DeadLetters {
                 latest.at());
     if (id.isPresent()) {
       announce(h, job, delivery, id.get(), attempts.size(), first, latest, fingerprint);
-      job.gaveUp(h, delivery);
+      job.gaveUp(h, delivery, last);
     }
     return id;
   }
@@ -143,7 +143,7 @@ public final class DeadLetters {
               first,
               latest,
               fingerprint);
-          job.gaveUp(h, delivery);
+          job.gaveUp(h, delivery, last);
           return parked ? ReplayFailure.PARKED : ReplayFailure.REOPENED;
         });
   }

@@ -44,8 +44,11 @@ public interface Job {
     throw new UnsupportedOperationException(name() + " applies one delivery at a time");
   }
 
-  /** Runs in the transaction that writes the dead letter, for state that must say "failed". */
-  default void gaveUp(Handle handle, Delivery delivery) {}
+  /**
+   * Runs in the transaction that writes the dead letter, for state that must say "failed" and why
+   * ({@code last} is the failure of the final attempt).
+   */
+  default void gaveUp(Handle handle, Delivery delivery, Throwable last) {}
 
   enum Outcome {
     APPLIED,

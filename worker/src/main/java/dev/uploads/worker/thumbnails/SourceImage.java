@@ -64,7 +64,7 @@ final class SourceImage implements AutoCloseable {
     try {
       reader = acceptedReader(input);
       if (reader == null) {
-        throw new UndecodableImageException("unrecognised image format");
+        throw new UnsupportedImageException("unrecognised image format");
       }
       // Forward-only and no metadata: we read one frame once, and metadata is an extra parser
       // exposed to hostile input (EXIF orientation is parsed separately, with bounds checks).

@@ -19,33 +19,46 @@ final class ThumbnailDao {
         .findOne();
   }
 
-  static void insertThumbnail(Handle h, UUID upload, int width, int height, String key) {
+  /** {@code size} is the configured width the thumbnail is addressed by; the rest is as stored. */
+  static void insertThumbnail(Handle h, UUID upload, int size, int width, int height, String key) {
     h.createUpdate(
             """
-            INSERT INTO thumbnails (upload_id, width, height, content_type, blob_key)
-            VALUES (:upload, :width, :height, 'image/jpeg', :key)
-            ON CONFLICT (upload_id, width) DO UPDATE SET height = EXCLUDED.height,
-                                                        blob_key = EXCLUDED.blob_key
+            INSERT INTO thumbnails (upload_id, size, width, height, content_type, blob_key)
+            VALUES (:upload, :size, :width, :height, 'image/jpeg', :key)
+            ON CONFLICT (upload_id, size) DO UPDATE SET width = EXCLUDED.width,
+                                                       height = EXCLUDED.height,
+                                                       blob_key = EXCLUDED.blob_key
             """)
         .bind("upload", upload)
+        .bind("size", size)
         .bind("width", width)
         .bind("height", height)
         .bind("key", key)
         .execute();
   }
 
-  /** Also from failed: a replay that succeeds makes the upload ready. */
+  /** Also from failed: a replay that succeeds makes the upload ready and clears the failure. */
   static int markReady(Handle h, UUID upload) {
-    return h.createUpdate("UPDATE uploads SET status = 'ready', updated_at = now() WHERE id = :id")
+    return h.createUpdate(
+            """
+            UPDATE uploads SET status = 'ready', failure_code = NULL, failure_detail = NULL,
+                               updated_at = now()
+            WHERE id = :id
+            """)
         .bind("id", upload)
         .execute();
   }
 
-  static int markFailed(Handle h, UUID upload) {
+  static int markFailed(Handle h, UUID upload, UploadFailure failure) {
     return h.createUpdate(
-            "UPDATE uploads SET status = 'failed', updated_at = now()"
-                + " WHERE id = :id AND status = 'received'")
+            """
+            UPDATE uploads SET status = 'failed', failure_code = :code, failure_detail = :detail,
+                               updated_at = now()
+            WHERE id = :id AND status = 'received'
+            """)
         .bind("id", upload)
+        .bind("code", failure.code())
+        .bind("detail", failure.detail())
         .execute();
   }
 }

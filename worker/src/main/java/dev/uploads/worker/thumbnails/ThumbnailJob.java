@@ -77,8 +77,7 @@ public final class ThumbnailJob implements Job {
             blobs.putDerived(key, thumbnail.bytes());
             return null;
           });
-      stored.add(
-          new UploadThumbnailed.Thumbnail(thumbnail.requestedWidth(), thumbnail.height(), key));
+      stored.add(new UploadThumbnailed.Thumbnail(thumbnail.width(), thumbnail.height(), key));
     }
     return jdbi.inTransaction(
         h -> {
@@ -90,8 +89,15 @@ public final class ThumbnailJob implements Job {
           if (ThumbnailDao.lock(h, upload.uploadId()).isEmpty()) {
             throw new PermanentFailure("upload " + upload.uploadId() + " does not exist");
           }
-          for (UploadThumbnailed.Thumbnail t : stored) {
-            ThumbnailDao.insertThumbnail(h, upload.uploadId(), t.width(), t.height(), t.blobKey());
+          for (int i = 0; i < made.size(); i++) {
+            Thumbnail t = made.get(i);
+            ThumbnailDao.insertThumbnail(
+                h,
+                upload.uploadId(),
+                t.requestedWidth(),
+                t.width(),
+                t.height(),
+                stored.get(i).blobKey());
           }
           ThumbnailDao.markReady(h, upload.uploadId());
           Outbox.append(
@@ -105,19 +111,20 @@ public final class ThumbnailJob implements Job {
   }
 
   @Override
-  public void gaveUp(Handle handle, Delivery delivery) {
+  public void gaveUp(Handle handle, Delivery delivery, Throwable last) {
     UploadReceived upload;
     try {
       upload = parse(delivery);
     } catch (PermanentFailure e) {
       return; // nothing identifies an upload to mark failed
     }
+    UploadFailure failure = UploadFailure.of(last);
     if (ThumbnailDao.lock(handle, upload.uploadId()).isPresent()
-        && ThumbnailDao.markFailed(handle, upload.uploadId()) > 0) {
+        && ThumbnailDao.markFailed(handle, upload.uploadId(), failure) > 0) {
       Outbox.append(
           handle,
           EventEnvelope.of(
-              new UploadFailed(upload.uploadId(), upload.accountId(), "thumbnails gave up"),
+              new UploadFailed(upload.uploadId(), upload.accountId(), failure.code()),
               Instant.now(),
               delivery.header(EventHeaders.TRACEPARENT)));
     }
