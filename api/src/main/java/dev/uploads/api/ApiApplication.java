@@ -135,7 +135,9 @@ public class ApiApplication extends Application<ApiConfiguration> {
       environment.jersey().register(new ApiKeyFilter(jdbi, new KnownKeys(Duration.ofSeconds(30))));
       environment
           .jersey()
-          .register(new UploadResource(jdbi, blobs, config.getUploads().getMaxSize().toBytes()));
+          .register(
+              new UploadResource(
+                  jdbi, blobs, config.getUploads().getMaxSize().toBytes(), environment.metrics()));
       environment.jersey().register(new UploadQueryResource(jdbi, blobs));
       environment.jersey().register(new StatsResource(jdbi));
       scheduleKeyPruning(config, environment, jdbi);

@@ -17,6 +17,9 @@ import org.jdbi.v3.core.Jdbi;
  * shared embedded PostgreSQL (migrated with the {@code db migrate} command) and the shared broker.
  */
 final class TestApi implements AutoCloseable {
+  private static final String REQUEST_LOG = "requests.log";
+  private static final String APP_LOG = "app.log";
+
   final String jdbcUrl;
   final Path configFile;
   final Path blobRoot;
@@ -39,17 +42,44 @@ final class TestApi implements AutoCloseable {
         .installPlugin(new org.jdbi.v3.postgres.PostgresPlugin());
   }
 
+  /**
+   * What a test may change in the generated configuration: the application connector's idle timeout
+   * (null: Dropwizard's default), and whether the request log and the application log (at INFO) are
+   * written to {@link #requestLog()} and {@link #appLog()} for the test to read.
+   */
+  record Options(String idleTimeout, boolean logFiles) {
+    static final Options DEFAULT = new Options(null, false);
+  }
+
   /** A migrated fresh database and its configuration file, without starting the API. */
   static Path configure(String jdbcUrl, boolean relay, String maxSize) throws Exception {
+    return configure(jdbcUrl, relay, maxSize, Options.DEFAULT);
+  }
+
+  static Path configure(String jdbcUrl, boolean relay, String maxSize, Options options)
+      throws Exception {
     Path dir = Files.createTempDirectory("api-test");
     Path config = dir.resolve("config.yml");
+    String connector =
+        options.idleTimeout() == null ? "" : ", idleTimeout: " + options.idleTimeout();
+    String requestLog =
+        options.logFiles()
+            ? "{appenders: [{type: file, archive: false, currentLogFilename: %s}]}"
+                .formatted(dir.resolve(REQUEST_LOG))
+            : "{appenders: []}";
+    String logging =
+        options.logFiles()
+            ? ("{level: INFO, appenders: [{type: console, threshold: WARN},"
+                    + " {type: file, archive: false, currentLogFilename: %s}]}")
+                .formatted(dir.resolve(APP_LOG))
+            : "{level: WARN, appenders: [{type: console, threshold: WARN}]}";
     Files.writeString(
         config,
         """
         server:
-          applicationConnectors: [{type: http, port: 0, bindHost: 127.0.0.1}]
+          applicationConnectors: [{type: http, port: 0, bindHost: 127.0.0.1%s}]
           adminConnectors: [{type: http, port: 0, bindHost: 127.0.0.1}]
-          requestLog: {appenders: []}
+          requestLog: %s
         database:
           driverClass: org.postgresql.Driver
           url: %s
@@ -74,16 +104,17 @@ final class TestApi implements AutoCloseable {
         uploads:
           maxSize: %s
           blobRoot: %s
-        logging:
-          level: WARN
-          appenders: [{type: console, threshold: WARN}]
+        logging: %s
         """
             .formatted(
+                connector,
+                requestLog,
                 jdbcUrl,
                 SharedInfra.get().kafka().bootstrapServers(),
                 relay,
                 maxSize,
-                dir.resolve("blobs")));
+                dir.resolve("blobs"),
+                logging));
     new ApiApplication().run("db", "migrate", config.toString());
     TopicReader.createTopic(dev.uploads.schema.Topics.UPLOADS, 4);
     return config;
@@ -94,12 +125,26 @@ final class TestApi implements AutoCloseable {
   }
 
   static TestApi start(boolean relay, String maxSize) throws Exception {
+    return start(relay, maxSize, Options.DEFAULT);
+  }
+
+  static TestApi start(boolean relay, String maxSize, Options options) throws Exception {
     String jdbcUrl = SharedInfra.get().newDatabase();
-    Path config = configure(jdbcUrl, relay, maxSize);
+    Path config = configure(jdbcUrl, relay, maxSize, options);
     DropwizardTestSupport<ApiConfiguration> app =
         new DropwizardTestSupport<>(ApiApplication.class, config.toString());
     app.before();
     return new TestApi(jdbcUrl, config, config.getParent().resolve("blobs"), app);
+  }
+
+  /** The request log's file, written when {@link Options#logFiles} is set. */
+  Path requestLog() {
+    return configFile.resolveSibling(REQUEST_LOG);
+  }
+
+  /** The application log's file (INFO and above), written when {@link Options#logFiles} is set. */
+  Path appLog() {
+    return configFile.resolveSibling(APP_LOG);
   }
 
   URI uri(String path) {

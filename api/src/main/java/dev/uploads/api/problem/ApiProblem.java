@@ -49,6 +49,13 @@ public abstract class ApiProblem extends RuntimeException {
     }
   }
 
+  /** The client stopped sending its body for longer than the connector's idle timeout. */
+  public static final class RequestTimeout extends ApiProblem {
+    public RequestTimeout(String detail) {
+      super(408, "Request timeout", detail);
+    }
+  }
+
   public static final class TooLarge extends ApiProblem {
     public TooLarge(String detail) {
       super(413, "Upload too large", detail);
@@ -64,6 +71,27 @@ public abstract class ApiProblem extends RuntimeException {
   public static final class IdempotencyKeyReused extends ApiProblem {
     public IdempotencyKeyReused(String detail) {
       super(422, "Idempotency-Key reused with other content", detail);
+    }
+  }
+
+  /**
+   * The client closed or reset the connection before its body ended. No one receives this response;
+   * its status is what the request log records. 499 (nginx's "client closed request") keeps the
+   * abort in the 4xx class, where alerts on server errors do not see it, and apart from the 400s of
+   * bodies that did arrive but were malformed.
+   */
+  public static final class ClientClosedRequest extends ApiProblem {
+    public ClientClosedRequest(String detail) {
+      super(499, "Client closed request", detail);
+    }
+
+    /**
+     * No problem+json body: Jersey logs a failure to write one to a reset connection at ERROR.
+     * Without a body Jetty completes the exchange itself and takes the closed connection quietly.
+     */
+    @Override
+    public Response toResponse() {
+      return Response.status(status()).build();
     }
   }
 }

@@ -1,5 +1,7 @@
 package dev.uploads.api.upload;
 
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.MetricRegistry;
 import dev.uploads.api.auth.Account;
 import dev.uploads.api.problem.ApiProblem;
 import dev.uploads.schema.EventEnvelope;
@@ -30,6 +32,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /v1/uploads}: streams the bytes to the blob store, then commits the upload and its
@@ -38,6 +42,8 @@ import org.jdbi.v3.core.Jdbi;
 @Path("/v1/uploads")
 @Produces(MediaType.APPLICATION_JSON)
 public class UploadResource {
+  private static final Logger LOG = LoggerFactory.getLogger(UploadResource.class);
+
   /** Room for multipart boundaries and part headers on top of the file itself. */
   private static final long MULTIPART_OVERHEAD = 64 * 1024;
 
@@ -48,11 +54,15 @@ public class UploadResource {
   private final Jdbi jdbi;
   private final BlobStore blobs;
   private final long maxBytes;
+  private final Meter clientTimeouts;
+  private final Meter clientAborts;
 
-  public UploadResource(Jdbi jdbi, BlobStore blobs, long maxBytes) {
+  public UploadResource(Jdbi jdbi, BlobStore blobs, long maxBytes, MetricRegistry metrics) {
     this.jdbi = jdbi;
     this.blobs = blobs;
     this.maxBytes = maxBytes;
+    this.clientTimeouts = metrics.meter("uploads.client-timeouts");
+    this.clientAborts = metrics.meter("uploads.client-aborts");
   }
 
   @POST
@@ -69,13 +79,13 @@ public class UploadResource {
     StoredBlob blob;
     String filename;
     try {
-      MultipartFileStream file = MultipartFileStream.open(body, contentType);
+      MultipartFileStream file = MultipartFileStream.open(new ClientBody(body), contentType);
       blob = store(file);
       filename = file.filename();
     } catch (MalformedMultipartException e) {
       throw new ApiProblem.Malformed("Malformed multipart body: " + e.getMessage());
     } catch (IOException e) {
-      throw new ApiProblem.Malformed("The request body could not be read: " + e.getMessage());
+      throw unreadable(e);
     }
     return accept(account(security), blob, filename, key, traceparent);
   }
@@ -93,9 +103,9 @@ public class UploadResource {
     rejectDeclaredLength(contentLength, maxBytes);
     StoredBlob blob;
     try {
-      blob = store(body);
+      blob = store(new ClientBody(body));
     } catch (IOException e) {
-      throw new ApiProblem.Malformed("The request body could not be read: " + e.getMessage());
+      throw unreadable(e);
     }
     return accept(account(security), blob, filenameOf(disposition), key, traceparent);
   }
@@ -111,6 +121,26 @@ public class UploadResource {
       throw new ApiProblem.UnsupportedImage(
           "The content is not a JPEG, PNG, GIF or WebP image (judged by its bytes).");
     }
+  }
+
+  /**
+   * A body that could not be read whole. A stalled or vanished client is the network's doing, not a
+   * fault of ours or of the body: one INFO line and a meter, never a stack trace or a 5xx. The blob
+   * store has already removed its temporary file.
+   */
+  private ApiProblem unreadable(IOException e) {
+    if (e instanceof ClientStalledException) {
+      clientTimeouts.mark();
+      LOG.info("upload abandoned, answered 408: {}", e.getMessage());
+      return new ApiProblem.RequestTimeout(
+          "The request body stopped arriving; send the upload again.");
+    }
+    if (e instanceof ClientAbortedException) {
+      clientAborts.mark();
+      LOG.info("upload abandoned, client went away: {}", e.getMessage());
+      return new ApiProblem.ClientClosedRequest("The client closed the connection mid-body.");
+    }
+    return new ApiProblem.Malformed("The request body could not be read: " + e.getMessage());
   }
 
   private Response accept(
