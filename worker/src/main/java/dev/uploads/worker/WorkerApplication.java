@@ -192,6 +192,11 @@ public class WorkerApplication extends Application<WorkerConfiguration> {
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(pollSize));
     p.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "600000");
+    // Also the rebalance timeout: a rejoin may wait that long at the group coordinator, and a
+    // connection closed as idle meanwhile (default 540,000 ms) disrupts it, as the client warns at
+    // every start. Kept above the poll interval rather than lowering that interval, which gives a
+    // full poll of slow jobs (thumbnails) room to finish before the group moves its partitions.
+    p.put(ConsumerConfig.CONNECTIONS_MAX_IDLE_MS_CONFIG, "660000");
     p.putAll(kafka.getConsumer());
     return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }

@@ -20,9 +20,11 @@ final class KafkaDataDir {
   private static final int LOG_TAIL_BYTES = 16 * 1024;
 
   private final Path root;
+  private final Path brokerLog;
 
-  KafkaDataDir(Path root) {
+  KafkaDataDir(Path root, Path brokerLog) {
     this.root = root.toAbsolutePath();
+    this.brokerLog = brokerLog.toAbsolutePath();
   }
 
   Path root() {
@@ -38,7 +40,7 @@ final class KafkaDataDir {
   }
 
   Path brokerLog() {
-    return root.resolve("broker.log");
+    return brokerLog;
   }
 
   Path logDir() {
@@ -103,6 +105,7 @@ final class KafkaDataDir {
   }
 
   void markLaunch(String what) throws IOException {
+    Files.createDirectories(brokerLog().getParent());
     Files.writeString(
         brokerLog(),
         "===== " + Instant.now() + " " + what + " =====\n",
@@ -143,6 +146,7 @@ final class KafkaDataDir {
         <logger name="state.change.logger" level="WARN"/>
         <logger name="kafka.request.logger" level="WARN"/>
         <logger name="org.apache.kafka.clients" level="WARN"/>
+        <turboFilter class="dev.uploads.infra.ControllerActivationNotice"/>
         <root level="INFO"><appender-ref ref="OUT"/></root>
       </configuration>
       """;

@@ -29,8 +29,8 @@ public final class LocalKafka implements AutoCloseable {
   private final int controllerPort;
   private Process process;
 
-  private LocalKafka(Path dataDir, int port, int controllerPort) {
-    this.dataDir = new KafkaDataDir(dataDir);
+  private LocalKafka(Path dataDir, int port, int controllerPort, Path log) {
+    this.dataDir = new KafkaDataDir(dataDir, log);
     this.port = port;
     this.controllerPort = controllerPort;
     // Without this a broker would keep running after a normal exit of the JVM that owns it.
@@ -39,11 +39,17 @@ public final class LocalKafka implements AutoCloseable {
 
   /** Starts the broker and waits until it serves requests. Port 0 picks a free port, kept. */
   public static LocalKafka start(Path dataDir, int port, int controllerPort) {
+    return start(dataDir, port, controllerPort, dataDir.resolve("broker.log"));
+  }
+
+  /** As {@link #start(Path, int, int)}, with the broker's output appended to log. */
+  public static LocalKafka start(Path dataDir, int port, int controllerPort, Path log) {
     LocalKafka kafka =
         new LocalKafka(
             dataDir,
             port == 0 ? Ports.free() : port,
-            controllerPort == 0 ? Ports.free() : controllerPort);
+            controllerPort == 0 ? Ports.free() : controllerPort,
+            log);
     kafka.launch();
     return kafka;
   }

@@ -30,11 +30,13 @@ public final class LocalPostgres implements AutoCloseable {
   private final Path dataDir;
   private final int port;
   private final Map<String, String> serverConfig;
+  private final Path log;
   private EmbeddedPostgres server;
 
-  private LocalPostgres(Path dataDir, int port, Map<String, String> serverConfig) {
+  private LocalPostgres(Path dataDir, int port, Map<String, String> serverConfig, Path log) {
     this.dataDir = dataDir.toAbsolutePath();
     this.port = port;
+    this.log = log;
     // zonky always passes -F (fsync off) and synchronous_commit=off; restore PostgreSQL's own
     // durable defaults unless the caller (e.g. a throw-away test database) asks otherwise.
     this.serverConfig = new LinkedHashMap<>(Map.of("fsync", "on", "synchronous_commit", "on"));
@@ -48,8 +50,17 @@ public final class LocalPostgres implements AutoCloseable {
    * picks a free port, which is kept for restarts.
    */
   public static LocalPostgres start(Path dataDir, int port, Map<String, String> serverConfig) {
+    return start(dataDir, port, serverConfig, null);
+  }
+
+  /**
+   * As {@link #start(Path, int, Map)}, with the output of initdb, pg_ctl and the server appended to
+   * log rather than logged line by line through SLF4J; null keeps SLF4J.
+   */
+  public static LocalPostgres start(
+      Path dataDir, int port, Map<String, String> serverConfig, Path log) {
     LocalPostgres postgres =
-        new LocalPostgres(dataDir, port == 0 ? Ports.free() : port, serverConfig);
+        new LocalPostgres(dataDir, port == 0 ? Ports.free() : port, serverConfig, log);
     postgres.launch();
     return postgres;
   }
@@ -130,6 +141,12 @@ public final class LocalPostgres implements AutoCloseable {
             .setPGStartupWait(STARTUP_TIMEOUT)
             .setRegisterShutdownHook(false);
     serverConfig.forEach(builder::setServerConfig);
+    if (log != null) {
+      // The server inherits pg_ctl's output, so it keeps writing there after pg_ctl has returned.
+      builder
+          .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
+          .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    }
     try {
       server = builder.start();
     } catch (IOException e) {

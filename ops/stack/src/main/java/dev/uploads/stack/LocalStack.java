@@ -56,38 +56,85 @@ public final class LocalStack implements AutoCloseable {
       System.exit(2);
       return;
     }
+    // Liquibase (db migrate) would otherwise try to fetch its analytics settings from the internet.
+    System.setProperty("liquibase.analytics.enabled", "false");
+    Path logs = options.dataDir().resolve("logs");
+    Files.createDirectories(logs);
+    StackLogging.start(StackConfig.servicesLog(options), options.verbose());
     LocalStack stack = start(options);
     ShutdownOrder.atExit("the local stack", stack::close);
+    System.out.printf(
+        "Logs in %s (services.log, kafka.log, postgres.log; --verbose shows them here)%n", logs);
     System.out.println(stack.banner());
     Thread.currentThread().join();
   }
 
   public static LocalStack start(StackOptions options) throws Exception {
     Path data = options.dataDir();
-    Files.createDirectories(data);
+    Path logs = data.resolve("logs");
+    Files.createDirectories(logs);
+    long step = System.nanoTime();
+    // Verbose: the server's output goes through SLF4J to the terminal, as the other services' do.
     LocalPostgres postgres =
-        LocalPostgres.start(data.resolve("postgres"), options.postgresPort(), Map.of());
+        LocalPostgres.start(
+            data.resolve("postgres"),
+            options.postgresPort(),
+            Map.of(),
+            options.verbose() ? null : logs.resolve("postgres.log"));
+    step = started("PostgreSQL", "127.0.0.1:" + postgres.port(), step);
     LocalKafka kafka;
     try {
       postgres.createDatabaseIfMissing("uploads");
       kafka =
-          LocalKafka.start(data.resolve("kafka"), options.kafkaPort(), options.controllerPort());
+          LocalKafka.start(
+              data.resolve("kafka"),
+              options.kafkaPort(),
+              options.controllerPort(),
+              logs.resolve("kafka.log"));
       kafka.createTopics(Topics.all(6));
     } catch (RuntimeException e) {
       postgres.stop();
       throw e;
     }
+    step = started("Kafka", kafka.bootstrapServers(), step);
     Path config = StackConfig.write(options, postgres.jdbcUrl("uploads"), kafka.bootstrapServers());
-    new ApiApplication().run("db", "migrate", config.toString());
+    migrate(config, options.verbose());
+    System.out.printf("Database schema up to date in %.1f s%n", (System.nanoTime() - step) / 1e9);
+    step = System.nanoTime();
     String key = demoKey(data.resolve("api-key"), postgres.jdbcUrl("uploads"));
     operatorKey(data.resolve("operator-key"), postgres.jdbcUrl("uploads"));
     LocalSmtp smtp = LocalSmtp.start(options.smtpPort());
+    step = started("SMTP", "127.0.0.1:" + smtp.port(), step);
     LocalStack stack = new LocalStack(options, postgres, kafka, smtp, key);
     new StackApi(stack).run("server", config.toString());
+    step = started("The API and its relay", stack.apiUrl(), step);
     stack.workerConfig =
         StackConfig.writeWorker(options, postgres.jdbcUrl("uploads"), kafka.bootstrapServers());
     stack.startWorker();
+    started("The worker", "http://127.0.0.1:" + options.workerAdminPort(), step);
     return stack;
+  }
+
+  /** One line per step of the start, like the stop's; returns when the next step starts. */
+  private static long started(String what, String where, long since) {
+    long now = System.nanoTime();
+    System.out.printf("%s started on %s in %.1f s%n", what, where, (now - since) / 1e9);
+    return now;
+  }
+
+  /**
+   * db migrate, with Liquibase's report (the change sets it ran, the update summary) logged rather
+   * than printed: the terminal shows third-party output only when the stack is verbose.
+   */
+  private static void migrate(Path config, boolean verbose) throws Exception {
+    if (!verbose) {
+      System.setProperty("liquibase.command.showSummaryOutput", "log");
+      // Entered for the rest of this JVM, not as a child scope around the command: db migrate
+      // leaves a scope of its own open, so such a child scope could not be closed.
+      liquibase.Scope.enter(
+          Map.of(liquibase.Scope.Attr.ui.name(), new liquibase.ui.LoggerUIService()));
+    }
+    new ApiApplication().run("db", "migrate", config.toString());
   }
 
   /**

@@ -20,6 +20,7 @@ final class StackConfig {
           applicationContextPath: /app
           adminContextPath: /admin
           connector: {type: http, port: %d, bindHost: 127.0.0.1}
+        %s
         database:
           driverClass: org.postgresql.Driver
           url: %s
@@ -36,24 +37,15 @@ final class StackConfig {
           host: 127.0.0.1
           port: %d
           from: uploads@localhost
-        logging:
-          level: INFO
-          appenders:
-            - type: console
-              threshold: WARN
-            - type: file
-              currentLogFilename: %s
-              archivedLogFilenamePattern: %s
-              archivedFileCount: 3
-        """
+        %s"""
             .formatted(
                 options.workerAdminPort(),
+                requestLog(options, "worker"),
                 jdbcUrl,
                 kafka,
                 options.dataDir().resolve("blobs"),
                 options.smtpPort(),
-                options.dataDir().resolve("logs/worker.log"),
-                options.dataDir().resolve("logs/worker-%d.log.gz")));
+                logging(options)));
     return file;
   }
 
@@ -66,6 +58,7 @@ final class StackConfig {
         server:
           applicationConnectors: [{type: http, port: %d, bindHost: 127.0.0.1}]
           adminConnectors: [{type: http, port: %d, bindHost: 127.0.0.1}]
+        %s
         database:
           driverClass: org.postgresql.Driver
           url: %s
@@ -80,24 +73,61 @@ final class StackConfig {
           bootstrapServers: %s
         uploads:
           blobRoot: %s
-        logging:
-          level: INFO
-          appenders:
-            - type: console
-              threshold: WARN
-            - type: file
-              currentLogFilename: %s
-              archivedLogFilenamePattern: %s
-              archivedFileCount: 3
-        """
+        %s"""
             .formatted(
                 options.apiPort(),
                 options.adminPort(),
+                requestLog(options, "api"),
                 jdbcUrl,
                 kafka,
                 options.dataDir().resolve("blobs"),
-                options.dataDir().resolve("logs/api.log"),
-                options.dataDir().resolve("logs/api-%d.log.gz")));
+                logging(options)));
     return file;
+  }
+
+  /** The services' log file: the API, its relay and the worker, with Jetty, Kafka's clients etc. */
+  static Path servicesLog(StackOptions options) {
+    return options.dataDir().resolve("logs/services.log");
+  }
+
+  /**
+   * The same for the API and the worker: both run in this JVM and share one logback context, which
+   * Dropwizard resets when each of them starts. With a file each, everything the API logged after
+   * the worker had started went to the worker's file.
+   */
+  private static String logging(StackOptions options) {
+    return """
+        logging:
+          level: INFO
+          appenders:
+            - {type: console, threshold: %s}
+            - {type: file, currentLogFilename: %s, archivedLogFilenamePattern: %s, archivedFileCount: 3}
+        """
+        .formatted(
+            options.verbose() ? "ALL" : "WARN",
+            servicesLog(options),
+            options.dataDir().resolve("logs/services-%d.log.gz"));
+  }
+
+  /**
+   * The HTTP request log, in a file of its own. Dropwizard's "classic" request log (logback-classic
+   * and Jetty's CustomRequestLog), not its default logback-access one: logback-access checks its
+   * version against that of the class it runs as, which is Dropwizard's subclass (5.0.1, not
+   * 2.0.9), and looks for the logback-core version it expects in a file that its own jar names
+   * differently; so it printed two version warnings on every start, with versions that do match.
+   */
+  private static String requestLog(StackOptions options, String service) {
+    // The classic layout writes the line Jetty formatted and never reads its pattern, but logback
+    // will not start a pattern layout without one: an error on every start. Any literal will do.
+    String file =
+        ("{type: file, logFormat: request, currentLogFilename: %s, archivedLogFilenamePattern: %s,"
+                + " archivedFileCount: 3}")
+            .formatted(
+                options.dataDir().resolve("logs/" + service + "-requests.log"),
+                options.dataDir().resolve("logs/" + service + "-requests-%d.log.gz"));
+    return "  requestLog:\n    type: classic\n    appenders: ["
+        + file
+        + (options.verbose() ? ", {type: console, logFormat: request}" : "")
+        + "]";
   }
 }

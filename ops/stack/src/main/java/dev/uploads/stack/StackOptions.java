@@ -4,8 +4,10 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Where the local stack keeps its data and which loopback ports it listens on. Each option is a
- * {@code --name=value} argument or an environment variable; the defaults are the README's.
+ * Where the local stack keeps its data, which loopback ports it listens on, and whether the
+ * third-party output (Dropwizard, Jetty, Kafka, PostgreSQL, Liquibase) is shown on the terminal or
+ * only written to the log files. Each option is a {@code --name=value} argument or an environment
+ * variable; the defaults are the README's.
  */
 public record StackOptions(
     Path dataDir,
@@ -15,7 +17,8 @@ public record StackOptions(
     int smtpPort,
     int postgresPort,
     int kafkaPort,
-    int controllerPort) {
+    int controllerPort,
+    boolean verbose) {
 
   /** Every port free, for tests and benchmarks that run beside a local stack. */
   public static StackOptions onFreePorts(Path dataDir) {
@@ -27,12 +30,17 @@ public record StackOptions(
         dev.uploads.infra.Ports.free(),
         dev.uploads.infra.Ports.free(),
         dev.uploads.infra.Ports.free(),
-        dev.uploads.infra.Ports.free());
+        dev.uploads.infra.Ports.free(),
+        false);
   }
 
   public static StackOptions parse(String[] args, Map<String, String> env) {
     Map<String, String> given = new java.util.HashMap<>();
     for (String arg : args) {
+      if (arg.equals("--verbose")) {
+        given.put("verbose", "true");
+        continue;
+      }
       if (!arg.startsWith("--") || !arg.contains("=")) {
         throw new IllegalArgumentException(
             "unknown argument '" + arg + "'; options look like --api-port=8080");
@@ -48,7 +56,8 @@ public record StackOptions(
             port(given, env, "smtp-port", 2525),
             port(given, env, "postgres-port", 15432),
             port(given, env, "kafka-port", 19092),
-            port(given, env, "kafka-controller-port", 19093));
+            port(given, env, "kafka-controller-port", 19093),
+            flag(given, env, "verbose"));
     if (!given.isEmpty()) {
       throw new IllegalArgumentException("unknown options " + given.keySet());
     }
@@ -63,6 +72,15 @@ public record StackOptions(
       value = env.get("UPLOADS_" + name.toUpperCase().replace('-', '_'));
     }
     return value == null ? fallback : value;
+  }
+
+  /** {@code --verbose}, {@code --verbose=true} or {@code UPLOADS_VERBOSE=true}. */
+  private static boolean flag(Map<String, String> given, Map<String, String> env, String name) {
+    String value = option(given, env, name, "false");
+    if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+      return Boolean.parseBoolean(value);
+    }
+    throw new IllegalArgumentException(name + " must be true or false, not '" + value + "'");
   }
 
   private static int port(

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListGroupsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -61,7 +62,11 @@ public final class KafkaTopics implements AutoCloseable {
    */
   java.util.OptionalLong lag(String group, String topic) throws Exception {
     boolean exists =
-        admin.listConsumerGroups().all().get(30, TimeUnit.SECONDS).stream()
+        admin
+            .listGroups(ListGroupsOptions.forConsumerGroups())
+            .all()
+            .get(30, TimeUnit.SECONDS)
+            .stream()
             .anyMatch(g -> g.groupId().equals(group));
     if (!exists) {
       return java.util.OptionalLong.empty();
