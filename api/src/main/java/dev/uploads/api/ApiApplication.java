@@ -20,6 +20,7 @@ import dev.uploads.api.upload.UploadQueryResource;
 import dev.uploads.api.upload.UploadResource;
 import dev.uploads.ops.deadletters.DeadLetterGauges;
 import dev.uploads.ops.deadletters.OperatorEndpoints;
+import dev.uploads.ops.deadletters.http.OperatorKeyFilter;
 import dev.uploads.schema.CachedSqlTemplates;
 import dev.uploads.schema.OutboxCommits;
 import dev.uploads.schema.OutboxNotifier;
@@ -161,6 +162,8 @@ public class ApiApplication extends Application<ApiConfiguration> {
     }
     // Operators inspect, replay and discard dead letters on the admin port, never the clients'.
     OperatorEndpoints.mount(environment, jdbi, config.getDeadLetters());
+    // Tasks and operator endpoints on the admin port (server and relay alike) need an operator key.
+    OperatorKeyFilter.guard(environment, jdbi, config.getAdminAccess());
     exposeMetrics(environment, jdbi);
   }
 

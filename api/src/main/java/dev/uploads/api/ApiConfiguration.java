@@ -23,6 +23,15 @@ public class ApiConfiguration extends Configuration {
     return deadLetters;
   }
 
+  /** Dropwizard's own {@code admin} block configures tasks and health checks, hence the name. */
+  @Valid @NotNull @JsonProperty
+  private dev.uploads.ops.deadletters.AdminAccessSettings adminAccess =
+      new dev.uploads.ops.deadletters.AdminAccessSettings();
+
+  public dev.uploads.ops.deadletters.AdminAccessSettings getAdminAccess() {
+    return adminAccess;
+  }
+
   /** False in a process that only relays (the {@code relay} command): no upload endpoints. */
   @JsonProperty private boolean serveUploads = true;
 

@@ -1,6 +1,7 @@
 package dev.uploads.worker;
 
 import com.codahale.metrics.MetricRegistry;
+import dev.uploads.ops.deadletters.http.OperatorKeyFilter;
 import dev.uploads.schema.CachedSqlTemplates;
 import dev.uploads.schema.OutboxCommits;
 import dev.uploads.schema.OutboxNotifier;
@@ -131,6 +132,8 @@ public class WorkerApplication extends Application<WorkerConfiguration> {
         config.getJobs().getEmails());
     manage(environment, config, jdbi, breakers, new StatsJob(jdbi), config.getJobs().getStats());
     exposeMetrics(environment);
+    // Tasks such as log-level act on the running worker: they need an operator key.
+    OperatorKeyFilter.guard(environment, jdbi, config.getAdminAccess());
   }
 
   /** Every metric in Prometheus' text format at {@code /prometheus} under the admin path. */

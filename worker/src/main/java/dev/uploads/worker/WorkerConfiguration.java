@@ -1,6 +1,7 @@
 package dev.uploads.worker;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.uploads.ops.deadletters.AdminAccessSettings;
 import dev.uploads.worker.emails.SmtpSettings;
 import dev.uploads.worker.runtime.JobSettings;
 import io.dropwizard.core.Configuration;
@@ -22,6 +23,9 @@ public class WorkerConfiguration extends Configuration {
   @Valid @NotNull @JsonProperty private SmtpSettings smtp = new SmtpSettings();
   @Valid @NotNull @JsonProperty private Breaker breakers = new Breaker();
   @Valid @NotNull @JsonProperty private Jobs jobs = new Jobs();
+
+  /** Dropwizard's own {@code admin} block configures tasks and health checks, hence the name. */
+  @Valid @NotNull @JsonProperty private AdminAccessSettings adminAccess = new AdminAccessSettings();
 
   public DataSourceFactory getDatabase() {
     return database;
@@ -45,6 +49,10 @@ public class WorkerConfiguration extends Configuration {
 
   public Jobs getJobs() {
     return jobs;
+  }
+
+  public AdminAccessSettings getAdminAccess() {
+    return adminAccess;
   }
 
   public static class Kafka {

@@ -166,7 +166,7 @@ public final class LocalStack implements AutoCloseable {
     return key;
   }
 
-  /** An operator key for the admin port's /dead-letters endpoints, kept like the demo key. */
+  /** An operator key for the admin ports (tasks, /dead-letters), kept like the demo key. */
   private static void operatorKey(Path keyFile, String jdbcUrl) throws Exception {
     Operators operators = new Operators(Jdbi.create(jdbcUrl, LocalPostgres.USER, ""));
     if (Files.exists(keyFile) && operators.verify(Files.readString(keyFile).trim()).isPresent()) {
@@ -207,7 +207,7 @@ public final class LocalStack implements AutoCloseable {
           PostgreSQL %s   (user postgres, database uploads)
           Kafka      %s   (topic %s)
           API key    %s   (also in %s)
-          operator   key in %s   (for the admin port's /dead-letters)
+          operator   key in %s   (for the admin ports: tasks, /dead-letters)
 
         Try:
           curl -i -H "Authorization: Bearer $(cat %s)" -F file=@photo.jpg %s/v1/uploads

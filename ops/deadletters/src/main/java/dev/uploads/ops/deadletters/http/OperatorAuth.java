@@ -12,10 +12,18 @@ import java.util.Optional;
 /**
  * Every operator endpoint needs {@code Authorization: Bearer opk_…}. Client API keys live in
  * another table and are never operator keys: they get 401 like any unknown key.
+ *
+ * <p>On an admin port guarded by {@link OperatorKeyFilter} the key was checked already and the
+ * operator's name waits in the request; this filter still stands for endpoints mounted without it
+ * or under a path configured as open.
  */
 @Priority(Priorities.AUTHENTICATION)
 public final class OperatorAuth implements ContainerRequestFilter {
+  /** The request property (a servlet request attribute) holding the operator's name. */
   public static final String OPERATOR = "dev.uploads.operator";
+
+  static final String TITLE = "operator credentials required";
+  static final String CHALLENGE = "Bearer realm=\"operators\"";
   private final Operators operators;
 
   public OperatorAuth(Operators operators) {
@@ -24,25 +32,33 @@ public final class OperatorAuth implements ContainerRequestFilter {
 
   @Override
   public void filter(ContainerRequestContext request) {
-    String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-    String key =
-        header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
-            ? header.substring(7).trim()
-            : null;
+    if (request.getProperty(OPERATOR) instanceof String) {
+      return;
+    }
+    String key = bearer(request.getHeaderString(HttpHeaders.AUTHORIZATION));
     Optional<String> operator = operators.verify(key);
     if (operator.isEmpty()) {
       request.abortWith(
-          OperatorErrors.problem(
-                  Response.Status.UNAUTHORIZED,
-                  "operator credentials required",
-                  key == null
-                      ? "send 'Authorization: Bearer <operator key>'; create one with"
-                          + " 'ops/dead-letters operators add <name>'"
-                      : "this key is not an operator key (client API keys never are)")
-              .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"operators\"")
+          OperatorErrors.problem(Response.Status.UNAUTHORIZED, TITLE, refusal(key))
+              .header(HttpHeaders.WWW_AUTHENTICATE, CHALLENGE)
               .build());
       return;
     }
     request.setProperty(OPERATOR, operator.get());
+  }
+
+  /** The key of an {@code Authorization: Bearer <key>} header, or null without one. */
+  static String bearer(String header) {
+    return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+        ? header.substring(7).trim()
+        : null;
+  }
+
+  /** What a refused caller is told to do. */
+  static String refusal(String key) {
+    return key == null
+        ? "send 'Authorization: Bearer <operator key>'; create one with"
+            + " 'ops/dead-letters operators add <name>'"
+        : "this key is not an operator key (client API keys never are)";
   }
 }

@@ -8,6 +8,8 @@ import java.util.Map;
 
 /** Operator errors as problem+json, with the same message the CLI prints. */
 public final class OperatorErrors implements ExceptionMapper<OperatorError> {
+  static final String MEDIA_TYPE = "application/problem+json";
+
   @Override
   public Response toResponse(OperatorError e) {
     Response.Status status =
@@ -20,11 +22,18 @@ public final class OperatorErrors implements ExceptionMapper<OperatorError> {
   }
 
   static Response.ResponseBuilder problem(Response.Status status, String title, String detail) {
+    return Response.status(status)
+        .type(MEDIA_TYPE)
+        .entity(body(status.getStatusCode(), title, detail));
+  }
+
+  /** An RFC 9457 problem body, for the endpoints here and the admin port's key filter alike. */
+  static Map<String, Object> body(int status, String title, String detail) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("type", "about:blank");
     body.put("title", title);
-    body.put("status", status.getStatusCode());
+    body.put("status", status);
     body.put("detail", detail);
-    return Response.status(status).type("application/problem+json").entity(body);
+    return body;
   }
 }
