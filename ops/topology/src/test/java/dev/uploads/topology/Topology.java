@@ -5,6 +5,9 @@ import com.github.dockerjava.api.model.Ports;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -259,6 +262,11 @@ final class Topology implements AutoCloseable {
     return new Client(this, email, key.group(1));
   }
 
+  /** Whether the S3 store's bucket holds {@code key} (the filesystem backend keeps it as a file). */
+  boolean inBucket(String key) throws Exception {
+    return s3.execInContainer("test", "-f", S3_DATA + "/" + BUCKET + "/" + key).getExitCode() == 0;
+  }
+
   String apiUrl(GenericContainer<?> api) {
     return "http://127.0.0.1:" + api.getMappedPort(8080);
   }
@@ -280,6 +288,37 @@ final class Topology implements AutoCloseable {
         "jdbc:postgresql://127.0.0.1:" + postgres.getMappedPort(5432) + "/uploads",
         "uploads",
         PASSWORD);
+  }
+
+  /**
+   * Starts a new container in the place of a killed API replica or worker, so that the next
+   * scenario finds two of each again. The dead one stays (stopped) until the end, for its log.
+   */
+  GenericContainer<?> replace(GenericContainer<?> dead) {
+    List<GenericContainer<?>> group = apis.contains(dead) ? apis : workers;
+    GenericContainer<?> fresh = group == apis ? api() : worker();
+    startAll(List.of(fresh));
+    group.set(group.indexOf(dead), fresh);
+    return fresh;
+  }
+
+  /** The relay's {@code relay.owned-shards} gauge, from the replica's open admin /metrics. */
+  int ownedShards(GenericContainer<?> api) throws Exception {
+    var response =
+        Client.HTTP.send(
+            HttpRequest.newBuilder(URI.create(adminUrl(api) + "/metrics"))
+                .timeout(Duration.ofSeconds(5))
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    if (response.statusCode() != 200) {
+      throw new AssertionError("/metrics answered " + response.statusCode());
+    }
+    return Client.JSON
+        .readTree(response.body())
+        .path("gauges")
+        .path("relay.owned-shards")
+        .path("value")
+        .asInt(-1);
   }
 
   /** {@code docker kill}: SIGKILL, no shutdown hook, no clean hand-over. */
