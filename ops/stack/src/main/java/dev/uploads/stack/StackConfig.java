@@ -31,7 +31,7 @@ final class StackConfig {
           properties: {connectTimeout: "2"}
         kafka:
           bootstrapServers: %s
-        blobRoot: %s
+        blobs: {type: filesystem, root: %s}
         smtp:
           host: 127.0.0.1
           port: %d
@@ -78,8 +78,7 @@ final class StackConfig {
           properties: {connectTimeout: "2"}
         kafka:
           bootstrapServers: %s
-        uploads:
-          blobRoot: %s
+        blobs: {type: filesystem, root: %s}
         logging:
           level: INFO
           appenders:
