@@ -26,7 +26,7 @@ import dev.uploads.schema.OutboxCommits;
 import dev.uploads.schema.OutboxNotifier;
 import dev.uploads.schema.OutboxSignal;
 import dev.uploads.schema.Topics;
-import dev.uploads.schema.blob.FileSystemBlobStore;
+import dev.uploads.schema.blob.BlobStore;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
@@ -35,6 +35,7 @@ import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.jdbi3.JdbiFactory;
+import io.dropwizard.lifecycle.AutoCloseableManager;
 import io.dropwizard.lifecycle.Managed;
 import io.dropwizard.migrations.MigrationsBundle;
 import io.prometheus.client.CollectorRegistry;
@@ -42,7 +43,6 @@ import io.prometheus.client.dropwizard.DropwizardExports;
 import io.prometheus.client.dropwizard.samplebuilder.CustomMappingSampleBuilder;
 import io.prometheus.client.dropwizard.samplebuilder.MapperConfig;
 import io.prometheus.client.servlet.jakarta.exporter.MetricsServlet;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -131,8 +131,8 @@ public class ApiApplication extends Application<ApiConfiguration> {
               notifier.committed();
             });
     if (config.isServeUploads()) {
-      FileSystemBlobStore blobs =
-          new FileSystemBlobStore(Path.of(config.getUploads().getBlobRoot()));
+      BlobStore blobs = config.getBlobs().build();
+      environment.lifecycle().manage(new AutoCloseableManager(blobs));
       environment.jersey().register(new ApiKeyFilter(jdbi, new KnownKeys(Duration.ofSeconds(30))));
       environment
           .jersey()

@@ -1,12 +1,15 @@
 package dev.uploads.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.uploads.api.relay.KafkaSettings;
 import dev.uploads.api.relay.RelaySettings;
 import dev.uploads.api.upload.UploadSettings;
+import dev.uploads.schema.blob.BlobSettings;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.db.DataSourceFactory;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotNull;
 
 public class ApiConfiguration extends Configuration {
@@ -14,6 +17,9 @@ public class ApiConfiguration extends Configuration {
   @Valid @NotNull @JsonProperty private UploadSettings uploads = new UploadSettings();
   @Valid @NotNull @JsonProperty private KafkaSettings kafka = new KafkaSettings();
   @Valid @NotNull @JsonProperty private RelaySettings relay = new RelaySettings();
+
+  /** Where uploads and thumbnails live; the worker must name the same store. */
+  @Valid @JsonProperty private BlobSettings blobs;
 
   @Valid @NotNull @JsonProperty
   private dev.uploads.ops.deadletters.DeadLetterSettings deadLetters =
@@ -41,6 +47,21 @@ public class ApiConfiguration extends Configuration {
 
   public UploadSettings getUploads() {
     return uploads;
+  }
+
+  /** The {@code blobs} block, or a filesystem store at the deprecated {@code uploads.blobRoot}. */
+  public BlobSettings getBlobs() {
+    if (blobs != null) {
+      return blobs;
+    }
+    String legacyRoot = uploads.getBlobRoot();
+    return legacyRoot == null ? new BlobSettings() : BlobSettings.filesystem(legacyRoot);
+  }
+
+  @JsonIgnore
+  @AssertTrue(message = "set blobs or the deprecated uploads.blobRoot, not both")
+  public boolean isOneBlobStoreNamed() {
+    return blobs == null || uploads.getBlobRoot() == null;
   }
 
   public KafkaSettings getKafka() {

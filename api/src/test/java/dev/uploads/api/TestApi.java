@@ -44,11 +44,21 @@ final class TestApi implements AutoCloseable {
 
   /**
    * What a test may change in the generated configuration: the application connector's idle timeout
-   * (null: Dropwizard's default), and whether the request log and the application log (at INFO) are
-   * written to {@link #requestLog()} and {@link #appLog()} for the test to read.
+   * (null: Dropwizard's default), whether the request log and the application log (at INFO) are
+   * written to {@link #requestLog()} and {@link #appLog()} for the test to read, and the blob store
+   * (null: the file system under {@link #blobRoot}).
    */
-  record Options(String idleTimeout, boolean logFiles) {
-    static final Options DEFAULT = new Options(null, false);
+  record Options(String idleTimeout, boolean logFiles, String blobs) {
+    static final Options DEFAULT = new Options(null, false, null);
+
+    Options(String idleTimeout, boolean logFiles) {
+      this(idleTimeout, logFiles, null);
+    }
+
+    /** The same, with the {@code blobs} block given as a YAML flow mapping. */
+    Options withBlobs(String blobs) {
+      return new Options(idleTimeout, logFiles, blobs);
+    }
   }
 
   /** A migrated fresh database and its configuration file, without starting the API. */
@@ -103,7 +113,7 @@ final class TestApi implements AutoCloseable {
           maxOldestAge: 2s
         uploads:
           maxSize: %s
-          blobRoot: %s
+        blobs: %s
         logging: %s
         """
             .formatted(
@@ -113,7 +123,9 @@ final class TestApi implements AutoCloseable {
                 SharedInfra.get().kafka().bootstrapServers(),
                 relay,
                 maxSize,
-                dir.resolve("blobs"),
+                options.blobs() == null
+                    ? "{type: filesystem, root: %s}".formatted(dir.resolve("blobs"))
+                    : options.blobs(),
                 logging));
     new ApiApplication().run("db", "migrate", config.toString());
     TopicReader.createTopic(dev.uploads.schema.Topics.UPLOADS, 4);

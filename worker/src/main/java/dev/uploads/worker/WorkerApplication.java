@@ -5,7 +5,7 @@ import dev.uploads.ops.deadletters.http.OperatorKeyFilter;
 import dev.uploads.schema.CachedSqlTemplates;
 import dev.uploads.schema.OutboxCommits;
 import dev.uploads.schema.OutboxNotifier;
-import dev.uploads.schema.blob.FileSystemBlobStore;
+import dev.uploads.schema.blob.BlobStore;
 import dev.uploads.worker.emails.EmailJob;
 import dev.uploads.worker.emails.Mailer;
 import dev.uploads.worker.runtime.Breakers;
@@ -23,6 +23,7 @@ import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.jdbi3.JdbiFactory;
+import io.dropwizard.lifecycle.AutoCloseableManager;
 import io.dropwizard.lifecycle.Managed;
 import io.dropwizard.migrations.MigrationsBundle;
 import io.prometheus.client.CollectorRegistry;
@@ -30,7 +31,6 @@ import io.prometheus.client.dropwizard.DropwizardExports;
 import io.prometheus.client.dropwizard.samplebuilder.CustomMappingSampleBuilder;
 import io.prometheus.client.dropwizard.samplebuilder.MapperConfig;
 import io.prometheus.client.servlet.jakarta.exporter.MetricsServlet;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -101,7 +101,8 @@ public class WorkerApplication extends Application<WorkerConfiguration> {
             config.getBreakers().getFailuresToOpen(),
             config.getBreakers().getOpenFor().toJavaDuration(),
             metrics);
-    FileSystemBlobStore blobs = new FileSystemBlobStore(Path.of(config.getBlobRoot()));
+    BlobStore blobs = config.getBlobs().build();
+    environment.lifecycle().manage(new AutoCloseableManager(blobs));
     WorkerConfiguration.Thumbnails thumbnails = config.getJobs().getThumbnails();
     int[] widths = thumbnails.getWidths().stream().mapToInt(Integer::intValue).toArray();
     manage(

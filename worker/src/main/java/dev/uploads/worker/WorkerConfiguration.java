@@ -1,13 +1,16 @@
 package dev.uploads.worker;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.uploads.ops.deadletters.AdminAccessSettings;
+import dev.uploads.schema.blob.BlobSettings;
 import dev.uploads.worker.emails.SmtpSettings;
 import dev.uploads.worker.runtime.JobSettings;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.util.Duration;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
@@ -19,7 +22,16 @@ import java.util.Map;
 public class WorkerConfiguration extends Configuration {
   @Valid @NotNull @JsonProperty private DataSourceFactory database = new DataSourceFactory();
   @Valid @NotNull @JsonProperty private Kafka kafka = new Kafka();
-  @NotEmpty @JsonProperty private String blobRoot = ".local/blobs";
+
+  /** Where uploads and thumbnails live; the API must name the same store. */
+  @Valid @JsonProperty private BlobSettings blobs;
+
+  /**
+   * Deprecated: the root of a filesystem blob store, from before the {@code blobs} block; still
+   * read so that older configuration files keep working.
+   */
+  @JsonProperty private String blobRoot;
+
   @Valid @NotNull @JsonProperty private SmtpSettings smtp = new SmtpSettings();
   @Valid @NotNull @JsonProperty private Breaker breakers = new Breaker();
   @Valid @NotNull @JsonProperty private Jobs jobs = new Jobs();
@@ -35,8 +47,18 @@ public class WorkerConfiguration extends Configuration {
     return kafka;
   }
 
-  public String getBlobRoot() {
-    return blobRoot;
+  /** The {@code blobs} block, or a filesystem store at the deprecated {@code blobRoot}. */
+  public BlobSettings getBlobs() {
+    if (blobs != null) {
+      return blobs;
+    }
+    return blobRoot == null ? new BlobSettings() : BlobSettings.filesystem(blobRoot);
+  }
+
+  @JsonIgnore
+  @AssertTrue(message = "set blobs or the deprecated blobRoot, not both")
+  public boolean isOneBlobStoreNamed() {
+    return blobs == null || blobRoot == null;
   }
 
   public SmtpSettings getSmtp() {

@@ -75,6 +75,21 @@ public abstract class ApiProblem extends RuntimeException {
   }
 
   /**
+   * The blob store cannot be reached or answers with errors: like a database outage, the client's
+   * cue to send the same request again later, not a fault of the request.
+   */
+  public static final class BlobStoreUnavailable extends ApiProblem {
+    public BlobStoreUnavailable() {
+      super(503, "Service unavailable", "The blob store cannot be reached; retry later.");
+    }
+
+    @Override
+    public Map<String, String> headers() {
+      return Map.of("Retry-After", UnexpectedProblemMapper.RETRY_AFTER_SECONDS);
+    }
+  }
+
+  /**
    * The client closed or reset the connection before its body ended. No one receives this response;
    * its status is what the request log records. 499 (nginx's "client closed request") keeps the
    * abort in the 4xx class, where alerts on server errors do not see it, and apart from the 400s of

@@ -3,6 +3,7 @@ package dev.uploads.api.upload;
 import dev.uploads.api.auth.Account;
 import dev.uploads.api.problem.ApiProblem;
 import dev.uploads.schema.blob.BlobStore;
+import dev.uploads.schema.blob.BlobStoreUnavailableException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -21,11 +22,15 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Reading uploads: one, a page of them, and their thumbnails. */
 @Path("/v1/uploads")
 @Produces(MediaType.APPLICATION_JSON)
 public class UploadQueryResource {
+  private static final Logger LOG = LoggerFactory.getLogger(UploadQueryResource.class);
+
   private static final int DEFAULT_LIMIT = 20;
   private static final int MAX_LIMIT = 100;
 
@@ -85,6 +90,9 @@ public class UploadQueryResource {
       return Response.ok(in, thumbnail.contentType())
           .header("Cache-Control", "private, max-age=31536000, immutable")
           .build();
+    } catch (BlobStoreUnavailableException e) {
+      LOG.warn("thumbnail not served, blob store unavailable: {}", e.getMessage());
+      throw new ApiProblem.BlobStoreUnavailable();
     } catch (IOException e) {
       throw new IllegalStateException("thumbnail " + thumbnail.blobKey() + " is missing", e);
     }

@@ -9,6 +9,7 @@ import dev.uploads.schema.Outbox;
 import dev.uploads.schema.Traceparent;
 import dev.uploads.schema.UploadReceived;
 import dev.uploads.schema.blob.BlobStore;
+import dev.uploads.schema.blob.BlobStoreUnavailableException;
 import dev.uploads.schema.blob.EmptyContentException;
 import dev.uploads.schema.blob.StoredBlob;
 import dev.uploads.schema.blob.TooLargeException;
@@ -120,6 +121,10 @@ public class UploadResource {
     } catch (UnsupportedImageException e) {
       throw new ApiProblem.UnsupportedImage(
           "The content is not a JPEG, PNG, GIF or WebP image (judged by its bytes).");
+    } catch (BlobStoreUnavailableException e) {
+      // The store's multipart upload is already aborted; the request was fine, so a 503.
+      LOG.warn("upload refused, blob store unavailable: {}", e.getMessage());
+      throw new ApiProblem.BlobStoreUnavailable();
     }
   }
 

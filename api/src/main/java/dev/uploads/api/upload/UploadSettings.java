@@ -9,8 +9,11 @@ public class UploadSettings {
   /** Largest accepted image; enforced while the body streams in. */
   @NotNull @JsonProperty private DataSize maxSize = DataSize.mebibytes(20);
 
-  /** Root of the filesystem blob store. */
-  @NotNull @JsonProperty private String blobRoot = ".local/blobs";
+  /**
+   * Deprecated: the root of a filesystem blob store, from before the {@code blobs} block; still
+   * read so that older configuration files keep working ({@code blobs: {type: filesystem, root:}}).
+   */
+  @JsonProperty private String blobRoot;
 
   /** How long an Idempotency-Key is remembered. */
   @NotNull @JsonProperty private Duration idempotencyKeyRetention = Duration.hours(24);

@@ -26,6 +26,8 @@ public final class SharedInfra {
           "max_connections", "300");
 
   private static SharedInfra instance;
+  private static LocalS3 s3;
+  private static final AtomicInteger buckets = new AtomicInteger();
 
   private final LocalPostgres postgres;
   private final LocalKafka kafka;
@@ -50,6 +52,27 @@ public final class SharedInfra {
 
   public LocalKafka kafka() {
     return kafka;
+  }
+
+  /**
+   * The S3-compatible server, started on first use only (most test JVMs keep their blobs on the
+   * local disk and need none) and without PostgreSQL or Kafka.
+   */
+  public static synchronized LocalS3 s3() {
+    if (s3 == null) {
+      Path dir = tempDir("uploads-s3-");
+      // Registered first, so it runs after the server (registered by start) has stopped.
+      ShutdownOrder.atExit("the shared S3 data", () -> deleteQuietly(dir));
+      s3 = LocalS3.start(dir, 0);
+    }
+    return s3;
+  }
+
+  /** Creates a new, empty bucket on {@link #s3()} and returns its name. */
+  public static String newBucket() {
+    String name = "test-" + buckets.incrementAndGet();
+    s3().createBucket(name);
+    return name;
   }
 
   /** Creates a new, empty database and returns its JDBC URL (user {@link LocalPostgres#USER}). */

@@ -32,7 +32,7 @@ final class StackConfig {
           properties: {connectTimeout: "2"}
         kafka:
           bootstrapServers: %s
-        blobRoot: %s
+        blobs: {type: filesystem, root: %s}
         smtp:
           host: 127.0.0.1
           port: %d
@@ -71,8 +71,7 @@ final class StackConfig {
           properties: {connectTimeout: "2"}
         kafka:
           bootstrapServers: %s
-        uploads:
-          blobRoot: %s
+        blobs: {type: filesystem, root: %s}
         %s"""
             .formatted(
                 options.apiPort(),

@@ -1,17 +1,22 @@
 package dev.uploads.schema.blob;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Where upload bytes live. Kept as an interface so an S3-compatible store can replace the file
- * system one without touching the HTTP layer.
+ * Where upload bytes live: a local file system ({@link FileSystemBlobStore}) or an S3-compatible
+ * object store ({@link S3BlobStore}), chosen by {@link BlobSettings}.
  *
  * <p>Two kinds of key share one namespace: content keys (lowercase hex SHA-256, from {@link #put})
  * and derived keys (relative paths such as {@code thumbnails/<id>/128.jpg}, from {@link
  * #putDerived}). Malformed keys are rejected with {@link IllegalArgumentException}.
+ *
+ * <p>A key with no blob is a {@link java.nio.file.NoSuchFileException}. A remote store that cannot
+ * be reached or answers with an error throws {@link BlobStoreUnavailableException}, which callers
+ * treat as transient.
  */
-public interface BlobStore {
+public interface BlobStore extends Closeable {
 
   /**
    * Streams an image into the store under the SHA-256 of its bytes. Never holds the whole upload in
@@ -30,8 +35,17 @@ public interface BlobStore {
    */
   InputStream open(String key) throws IOException;
 
+  /**
+   * Whether a blob is stored under {@code key}.
+   *
+   * @throws java.io.UncheckedIOException if the store cannot tell
+   */
   boolean exists(String key);
 
   /** Stores (or replaces) a blob whose key the caller derives, e.g. a thumbnail. */
   void putDerived(String key, byte[] bytes) throws IOException;
+
+  /** Releases connections; nothing to release by default. */
+  @Override
+  default void close() throws IOException {}
 }

@@ -62,10 +62,15 @@ public final class ThumbnailJob implements Job {
     if (ProcessedEvents.seen(jdbi, NAME, eventId)) {
       return Outcome.DUPLICATE;
     }
-    byte[] original = blobBreaker.executeCallable(() -> read(upload.blobKey()));
+    // A missing blob is the store's answer, not its failure: the breaker sees a success, the
+    // retries see the MissingBlobException (see there).
+    Blob original = blobBreaker.executeCallable(() -> read(upload.blobKey()));
+    if (original.missing() != null) {
+      throw new MissingBlobException(upload.blobKey(), original.missing());
+    }
     List<Thumbnail> made;
     try {
-      made = thumbnailer.make(original);
+      made = thumbnailer.make(original.bytes());
     } catch (UndecodableImageException | ImageTooLargeException e) {
       throw new PermanentFailure(e.getMessage(), e);
     }
@@ -138,11 +143,14 @@ public final class ThumbnailJob implements Job {
     }
   }
 
-  private byte[] read(String key) throws IOException, PermanentFailure {
+  private Blob read(String key) throws IOException {
     try (InputStream in = blobs.open(key)) {
-      return in.readAllBytes();
+      return new Blob(in.readAllBytes(), null);
     } catch (NoSuchFileException e) {
-      throw new PermanentFailure("blob " + key + " does not exist", e);
+      return new Blob(null, e);
     }
   }
+
+  /** The bytes of a blob, or why the store has none. */
+  private record Blob(byte[] bytes, NoSuchFileException missing) {}
 }

@@ -45,7 +45,7 @@ final class InProcessWorker implements AutoCloseable {
           password: ""
           maxSize: 16
         kafka: {bootstrapServers: "%s"}
-        blobRoot: %s
+        blobs: {type: filesystem, root: %s}
         smtp: {host: 127.0.0.1, port: %d}
         jobs:
           thumbnails: %s

@@ -6,6 +6,8 @@ import dev.uploads.api.ApiApplication;
 import dev.uploads.api.ApiConfiguration;
 import dev.uploads.api.auth.Accounts;
 import dev.uploads.infra.FlakyTcpProxy;
+import dev.uploads.infra.LocalKafka;
+import dev.uploads.infra.LocalS3;
 import dev.uploads.infra.LocalSmtp;
 import dev.uploads.infra.Ports;
 import dev.uploads.infra.SharedInfra;
@@ -28,9 +30,15 @@ import org.jdbi.v3.sqlobject.SqlObjectPlugin;
  * The whole system for tests, once per JVM: real PostgreSQL and Kafka, the API with its relay, a
  * real SMTP server behind a proxy that can fail on demand, and the worker as a process that a test
  * may kill. Test classes share it and tell their data apart by fresh accounts.
+ *
+ * <p>{@link #get()} keeps blobs on the local disk; {@link #onS3()} is a second, separate system
+ * whose API and worker share a bucket on a real S3-compatible server, each through its own proxy
+ * that can cut it off. The second system has its own Kafka broker: both would otherwise consume the
+ * same topics in the same consumer groups and take each other's events.
  */
 final class SystemHarness {
   private static SystemHarness instance;
+  private static SystemHarness onS3;
   static final ObjectMapper JSON = new ObjectMapper();
 
   final Jdbi jdbi;
@@ -40,13 +48,19 @@ final class SystemHarness {
   final Path dir;
   final Path workerConfig;
   final int workerPort;
+
+  /** On S3 only: the bucket and the proxies between the store and the API and the worker. */
+  final String bucket;
+
+  final FlakyTcpProxy apiToS3;
+  final FlakyTcpProxy workerToS3;
   private final DropwizardTestSupport<ApiConfiguration> api;
   private final HttpClient http = HttpClient.newHttpClient();
   private WorkerProcess worker;
 
-  private SystemHarness() throws Exception {
+  private SystemHarness(LocalKafka kafka, boolean s3) throws Exception {
     SharedInfra infra = SharedInfra.get();
-    infra.kafka().createTopics(Topics.all(6));
+    kafka.createTopics(Topics.all(6));
     jdbcUrl = infra.newDatabase();
     jdbi =
         Jdbi.create(jdbcUrl, "postgres", "")
@@ -56,6 +70,21 @@ final class SystemHarness {
     smtp = LocalSmtp.start(0);
     smtpProxy = FlakyTcpProxy.start(smtp.host(), smtp.port());
     workerPort = Ports.free();
+    String apiBlobs;
+    String workerBlobs;
+    if (s3) {
+      bucket = SharedInfra.newBucket();
+      apiToS3 = FlakyTcpProxy.start("127.0.0.1", SharedInfra.s3().port());
+      workerToS3 = FlakyTcpProxy.start("127.0.0.1", SharedInfra.s3().port());
+      apiBlobs = s3Blobs(bucket, apiToS3);
+      workerBlobs = s3Blobs(bucket, workerToS3);
+    } else {
+      bucket = null;
+      apiToS3 = null;
+      workerToS3 = null;
+      apiBlobs = "{type: filesystem, root: %s}".formatted(dir.resolve("blobs"));
+      workerBlobs = apiBlobs;
+    }
     Path apiConfig = dir.resolve("api.yml");
     Files.writeString(
         apiConfig,
@@ -67,10 +96,11 @@ final class SystemHarness {
         database: {driverClass: org.postgresql.Driver, url: %s, user: postgres, password: "", maxSize: 16}
         kafka: {bootstrapServers: %s}
         relay: {pollInterval: 200ms, leaseDuration: 3s, backoffMax: 2s}
-        uploads: {maxSize: 20MiB, blobRoot: %s}
+        uploads: {maxSize: 20MiB}
+        blobs: %s
         logging: {level: WARN}
         """
-            .formatted(jdbcUrl, infra.kafka().bootstrapServers(), dir.resolve("blobs")));
+            .formatted(jdbcUrl, kafka.bootstrapServers(), apiBlobs));
     new ApiApplication().run("db", "migrate", apiConfig.toString());
     workerConfig = dir.resolve("worker.yml");
     Files.writeString(
@@ -84,7 +114,7 @@ final class SystemHarness {
           requestLog: {appenders: []}
         database: {driverClass: org.postgresql.Driver, url: %s, user: postgres, password: "", maxSize: 16}
         kafka: {bootstrapServers: %s}
-        blobRoot: %s
+        blobs: %s
         smtp: {host: 127.0.0.1, port: %d, timeout: 3s}
         breakers: {failuresToOpen: 3, openFor: 2s}
         jobs:
@@ -94,11 +124,7 @@ final class SystemHarness {
         logging: {level: WARN}
         """
             .formatted(
-                workerPort,
-                jdbcUrl,
-                infra.kafka().bootstrapServers(),
-                dir.resolve("blobs"),
-                smtpProxy.port()));
+                workerPort, jdbcUrl, kafka.bootstrapServers(), workerBlobs, smtpProxy.port()));
     api = new DropwizardTestSupport<>(ApiApplication.class, apiConfig.toString());
     api.before();
     startWorker();
@@ -106,10 +132,38 @@ final class SystemHarness {
 
   static synchronized SystemHarness get() throws Exception {
     if (instance == null) {
-      instance = new SystemHarness();
+      instance = new SystemHarness(SharedInfra.get().kafka(), false);
       ShutdownOrder.atExit("the system under test", instance::shutdown);
     }
     return instance;
+  }
+
+  static synchronized SystemHarness onS3() throws Exception {
+    if (onS3 == null) {
+      Path kafkaDir = Files.createTempDirectory("system-s3-kafka");
+      // Registered before the broker, so it runs after the broker stopped.
+      ShutdownOrder.atExit("the second broker's data", () -> deleteQuietly(kafkaDir));
+      LocalKafka kafka = LocalKafka.start(kafkaDir, 0, 0);
+      onS3 = new SystemHarness(kafka, true);
+      ShutdownOrder.atExit("the system under test on S3", onS3::shutdown);
+    }
+    return onS3;
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      // Best effort at exit; the OS cleans the temp directory eventually.
+    }
+  }
+
+  /** Short timeouts: a store behind a cut proxy fails within seconds, as a dead one would. */
+  private static String s3Blobs(String bucket, FlakyTcpProxy proxy) {
+    return ("{type: s3, bucket: %s, endpoint: 'http://127.0.0.1:%d', region: %s, pathStyle: true,"
+            + " accessKeyId: %s, secretAccessKey: %s, connectTimeout: 1s, requestTimeout: 5s}")
+        .formatted(
+            bucket, proxy.port(), LocalS3.REGION, LocalS3.ACCESS_KEY_ID, LocalS3.SECRET_ACCESS_KEY);
   }
 
   void startWorker() throws Exception {
@@ -143,6 +197,10 @@ final class SystemHarness {
     api.after();
     smtpProxy.close();
     smtp.stop();
+    if (apiToS3 != null) {
+      apiToS3.close();
+      workerToS3.close();
+    }
   }
 
   String workerAdmin(String path) {

@@ -1,0 +1,316 @@
+package dev.uploads.schema.blob;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * Blob store in an S3-compatible bucket (AWS S3, MinIO, S3Proxy, ...), so that every API replica
+ * and worker, on any host, reads what another wrote.
+ *
+ * <p>Object names follow {@link FileSystemBlobStore}'s layout ({@code sha256/ab/cd/abcd...}, {@code
+ * derived/<key>}, {@code tmp/} for writes in progress), so a file system root and a bucket can be
+ * copied into each other as they are.
+ *
+ * <p>An upload streams in parts of {@code partSize} bytes, at most one of them in memory: a body
+ * that fits in one part is hashed first and stored with one PutObject under its content key. A
+ * larger one goes to a multipart upload under a temporary key, because its SHA-256, and so its
+ * content key, is known only after the last byte; it is then copied inside the store to its content
+ * key (no bytes travel back through this process) and the temporary object is deleted. Buffering a
+ * whole upload instead would cost up to the upload size limit of memory per concurrent upload, and
+ * spooling it to local disk would tie the API to a disk that the shared store exists to avoid.
+ * Every failure before completion (too large, not an image, the client gone, the store failing)
+ * aborts the multipart upload, so no parts are left behind. A process that dies mid-upload cannot
+ * abort: the bucket's lifecycle rules should expire incomplete multipart uploads and {@code tmp/}
+ * objects after a day (README).
+ *
+ * <p>SDK failures become the IOExceptions callers already handle: a missing key on a read is a
+ * {@link NoSuchFileException}, anything else (refused connections, timeouts, 5xx, throttling, a
+ * missing bucket, refused credentials) a {@link BlobStoreUnavailableException}.
+ */
+public final class S3BlobStore implements BlobStore {
+  private static final Logger LOG = LoggerFactory.getLogger(S3BlobStore.class);
+
+  /** S3 refuses smaller parts, except the last. */
+  public static final int MIN_PART_SIZE = 5 * 1024 * 1024;
+
+  private final S3Client s3;
+  private final String bucket;
+  private final int partSize;
+
+  public S3BlobStore(S3Client s3, String bucket, int partSize) {
+    if (partSize < MIN_PART_SIZE) {
+      throw new IllegalArgumentException("parts must have at least 5 MiB: " + partSize);
+    }
+    this.s3 = s3;
+    this.bucket = bucket;
+    this.partSize = partSize;
+  }
+
+  @Override
+  public StoredBlob put(InputStream in, long maxBytes) throws IOException {
+    if (maxBytes < 1) {
+      throw new IllegalArgumentException("maxBytes must be positive: " + maxBytes);
+    }
+    // Reject non-images before the store is touched.
+    byte[] head = in.readNBytes(ImageType.SNIFF_LENGTH);
+    if (head.length == 0) {
+      throw new EmptyContentException();
+    }
+    if (head.length > maxBytes) {
+      throw new TooLargeException(maxBytes);
+    }
+    ImageType type = ImageType.sniff(head, head.length).orElseThrow(UnsupportedImageException::new);
+
+    LimitedReader reader = new LimitedReader(in, maxBytes, head);
+    // No larger than the limit allows: a 1 MiB limit needs no 8 MiB buffer.
+    byte[] part = new byte[(int) Math.min(partSize, maxBytes + 1)];
+    System.arraycopy(head, 0, part, 0, head.length);
+    int filled = reader.fill(part, head.length);
+    if (reader.ended) {
+      String hex = reader.hex();
+      // Same key means same bytes: writing over an existing blob changes nothing.
+      call(
+          "PUT",
+          hex,
+          () ->
+              s3.putObject(
+                  b -> b.bucket(bucket).key(contentKey(hex)).contentType(type.mediaType()),
+                  body(part, filled)));
+      return new StoredBlob(hex, hex, reader.size, type);
+    }
+    String temp = "tmp/" + UUID.randomUUID();
+    uploadInParts(temp, type, reader, part, filled);
+    String hex = reader.hex();
+    try {
+      call(
+          "COPY",
+          hex,
+          () ->
+              s3.copyObject(
+                  b ->
+                      b.sourceBucket(bucket)
+                          .sourceKey(temp)
+                          .destinationBucket(bucket)
+                          .destinationKey(contentKey(hex))));
+    } finally {
+      deleteTemporary(temp);
+    }
+    return new StoredBlob(hex, hex, reader.size, type);
+  }
+
+  private void uploadInParts(
+      String temp, ImageType type, LimitedReader reader, byte[] part, int firstFilled)
+      throws IOException {
+    String uploadId =
+        call(
+                "CREATE MULTIPART",
+                temp,
+                () ->
+                    s3.createMultipartUpload(
+                        b -> b.bucket(bucket).key(temp).contentType(type.mediaType())))
+            .uploadId();
+    try {
+      List<CompletedPart> parts = new ArrayList<>();
+      int filled = firstFilled;
+      do {
+        int number = parts.size() + 1;
+        int length = filled;
+        String etag =
+            call(
+                    "UPLOAD PART " + number,
+                    temp,
+                    () ->
+                        s3.uploadPart(
+                            b ->
+                                b.bucket(bucket)
+                                    .key(temp)
+                                    .uploadId(uploadId)
+                                    .partNumber(number)
+                                    .contentLength((long) length),
+                            body(part, length)))
+                .eTag();
+        parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
+        if (reader.ended) {
+          break;
+        }
+        filled = reader.fill(part, 0);
+      } while (filled > 0);
+      call(
+          "COMPLETE MULTIPART",
+          temp,
+          () ->
+              s3.completeMultipartUpload(
+                  b ->
+                      b.bucket(bucket)
+                          .key(temp)
+                          .uploadId(uploadId)
+                          .multipartUpload(m -> m.parts(parts))));
+    } catch (IOException | RuntimeException e) {
+      try {
+        call(
+            "ABORT MULTIPART",
+            temp,
+            () -> s3.abortMultipartUpload(b -> b.bucket(bucket).key(temp).uploadId(uploadId)));
+      } catch (IOException | RuntimeException abortFailed) {
+        // The store's lifecycle rule for incomplete uploads is the last line of defence.
+        e.addSuppressed(abortFailed);
+      }
+      throw e;
+    }
+  }
+
+  private void deleteTemporary(String temp) {
+    try {
+      call("DELETE", temp, () -> s3.deleteObject(b -> b.bucket(bucket).key(temp)));
+    } catch (IOException e) {
+      // The blob is stored; a leftover tmp/ object costs space until the lifecycle rule expires it.
+      LOG.warn("could not delete temporary object {}: {}", temp, e.getMessage());
+    }
+  }
+
+  @Override
+  public InputStream open(String key) throws IOException {
+    String name = objectName(key);
+    return call("GET", key, () -> s3.getObject(b -> b.bucket(bucket).key(name)));
+  }
+
+  @Override
+  public boolean exists(String key) {
+    String name = objectName(key);
+    try {
+      call("HEAD", key, () -> s3.headObject(b -> b.bucket(bucket).key(name)));
+      return true;
+    } catch (NoSuchFileException e) {
+      return false;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void putDerived(String key, byte[] bytes) throws IOException {
+    String name = "derived/" + BlobKey.requireDerivedKey(key);
+    call(
+        "PUT", key, () -> s3.putObject(b -> b.bucket(bucket).key(name), body(bytes, bytes.length)));
+  }
+
+  @Override
+  public void close() {
+    s3.close();
+  }
+
+  /** A body the SDK may read again on a retry, without copying the buffer. */
+  private static RequestBody body(byte[] bytes, int length) {
+    return RequestBody.fromContentProvider(
+        () -> new ByteArrayInputStream(bytes, 0, length), length, "application/octet-stream");
+  }
+
+  private static <T> T call(String operation, String key, Supplier<T> request) throws IOException {
+    try {
+      return request.get();
+    } catch (NoSuchKeyException e) {
+      throw missing(key, e);
+    } catch (S3Exception e) {
+      // HEAD answers 404 without a body, so without an error code; a missing bucket says so.
+      if (e.statusCode() == 404
+          && !"NoSuchBucket".equals(e.awsErrorDetails().errorCode())
+          && (operation.equals("GET") || operation.equals("HEAD"))) {
+        throw missing(key, e);
+      }
+      throw unavailable(operation, key, e);
+    } catch (SdkException e) {
+      throw unavailable(operation, key, e);
+    }
+  }
+
+  private static NoSuchFileException missing(String key, Exception cause) {
+    NoSuchFileException missing = new NoSuchFileException(key);
+    missing.initCause(cause);
+    return missing;
+  }
+
+  private static BlobStoreUnavailableException unavailable(
+      String operation, String key, SdkException cause) {
+    return new BlobStoreUnavailableException(
+        "blob store failed " + operation + " " + key + ": " + cause.getMessage(), cause);
+  }
+
+  private static String objectName(String key) {
+    return BlobKey.isContentKey(key)
+        ? contentKey(key)
+        : "derived/" + BlobKey.requireDerivedKey(key);
+  }
+
+  private static String contentKey(String hex) {
+    return "sha256/" + hex.substring(0, 2) + "/" + hex.substring(2, 4) + "/" + hex;
+  }
+
+  /** Reads the body into part buffers, hashing it and enforcing the size limit as it goes. */
+  private static final class LimitedReader {
+    private final InputStream in;
+    private final long maxBytes;
+    private final MessageDigest sha256;
+    long size;
+    boolean ended;
+
+    LimitedReader(InputStream in, long maxBytes, byte[] head) {
+      this.in = in;
+      this.maxBytes = maxBytes;
+      this.sha256 = sha256();
+      sha256.update(head);
+      this.size = head.length;
+    }
+
+    /** Fills {@code buffer} from {@code offset} until it is full or the body ends. */
+    int fill(byte[] buffer, int offset) throws IOException {
+      int filled = offset;
+      while (filled < buffer.length) {
+        // Never ask for more than one byte past the limit: an oversized upload is then noticed
+        // without reading any of its remainder.
+        int wanted = (int) Math.min(buffer.length - filled, maxBytes - size + 1);
+        int n = in.read(buffer, filled, wanted);
+        if (n < 0) {
+          ended = true;
+          return filled;
+        }
+        size += n;
+        if (size > maxBytes) {
+          throw new TooLargeException(maxBytes);
+        }
+        sha256.update(buffer, filled, n);
+        filled += n;
+      }
+      return filled;
+    }
+
+    String hex() {
+      return HexFormat.of().formatHex(sha256.digest());
+    }
+
+    private static MessageDigest sha256() {
+      try {
+        return MessageDigest.getInstance("SHA-256");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("every Java platform must provide SHA-256", e);
+      }
+    }
+  }
+}
