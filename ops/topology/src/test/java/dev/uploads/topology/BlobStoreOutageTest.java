@@ -54,7 +54,12 @@ class BlobStoreOutageTest {
     int acceptedDuringOutage = accepted.size();
     topology.startEngineSide(topology.s3);
     long outage = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stoppedAt);
-    Thread.sleep(5000);
+    // The load goes on until the API accepts uploads again.
+    Duration acceptingAgain =
+        Await.until(
+            "10 uploads accepted after the store came back",
+            Duration.ofSeconds(120),
+            () -> accepted.size() >= acceptedDuringOutage + 10);
     stop.set(true);
     for (Future<Void> poster : load) {
       poster.get(120, TimeUnit.SECONDS);
@@ -71,20 +76,21 @@ class BlobStoreOutageTest {
     System.out.printf(
         "[s3-outage] S3 stopped for %d ms under load: %d uploads ready before, %d became ready"
             + " during the outage, %d accepted during it; HTTP answers seen by the clients %s;"
-            + " after the restart all %d ready within %d ms, %d failed, %d new dead letters%n",
+            + " uploads accepted again %d ms after the restart; all %d ready %d ms later, %d failed,"
+            + " %d new dead letters%n",
         outage,
         readyBefore,
         readyDuringOutage,
         acceptedDuringOutage,
         answers,
+        acceptingAgain.toMillis(),
         total,
         recovered.toMillis(),
         failed,
         deadLetters);
     String last = accepted.stream().max(String::compareTo).orElseThrow();
     assertTrue(
-        topology.inBucket(
-            sql.text("SELECT blob_key FROM uploads WHERE id = ?::uuid", last)),
+        topology.inBucket(sql.text("SELECT blob_key FROM uploads WHERE id = ?::uuid", last)),
         "the uploads went to the S3 store");
     assertEquals(0, failed);
     assertEquals(0, deadLetters);

@@ -262,9 +262,14 @@ final class Topology implements AutoCloseable {
     return new Client(this, email, key.group(1));
   }
 
-  /** Whether the S3 store's bucket holds {@code key} (the filesystem backend keeps it as a file). */
+  /**
+   * Whether the S3 store's bucket holds the blob {@code key}: an object whose name ends with it
+   * (the store files content under a prefix), which the filesystem backend keeps as a file.
+   */
   boolean inBucket(String key) throws Exception {
-    return s3.execInContainer("test", "-f", S3_DATA + "/" + BUCKET + "/" + key).getExitCode() == 0;
+    return !s3.execInContainer("find", S3_DATA + "/" + BUCKET, "-type", "f", "-path", "*/" + key)
+        .getStdout()
+        .isBlank();
   }
 
   String apiUrl(GenericContainer<?> api) {
