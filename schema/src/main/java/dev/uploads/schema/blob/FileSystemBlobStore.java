@@ -38,18 +38,9 @@ public final class FileSystemBlobStore implements BlobStore {
 
   @Override
   public StoredBlob put(InputStream in, long maxBytes) throws IOException {
-    if (maxBytes < 1) {
-      throw new IllegalArgumentException("maxBytes must be positive: " + maxBytes);
-    }
-    // Reject non-images before any disk is touched.
-    byte[] head = in.readNBytes(ImageType.SNIFF_LENGTH);
-    if (head.length == 0) {
-      throw new EmptyContentException();
-    }
-    if (head.length > maxBytes) {
-      throw new TooLargeException(maxBytes);
-    }
-    ImageType type = ImageType.sniff(head, head.length).orElseThrow(UnsupportedImageException::new);
+    UploadHead sniffed = UploadHead.read(in, maxBytes);
+    byte[] head = sniffed.bytes();
+    ImageType type = sniffed.type();
 
     Path temp = newTempFile();
     try {

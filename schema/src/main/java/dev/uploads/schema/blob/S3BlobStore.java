@@ -66,18 +66,9 @@ public final class S3BlobStore implements BlobStore {
 
   @Override
   public StoredBlob put(InputStream in, long maxBytes) throws IOException {
-    if (maxBytes < 1) {
-      throw new IllegalArgumentException("maxBytes must be positive: " + maxBytes);
-    }
-    // Reject non-images before the store is touched.
-    byte[] head = in.readNBytes(ImageType.SNIFF_LENGTH);
-    if (head.length == 0) {
-      throw new EmptyContentException();
-    }
-    if (head.length > maxBytes) {
-      throw new TooLargeException(maxBytes);
-    }
-    ImageType type = ImageType.sniff(head, head.length).orElseThrow(UnsupportedImageException::new);
+    UploadHead sniffed = UploadHead.read(in, maxBytes);
+    byte[] head = sniffed.bytes();
+    ImageType type = sniffed.type();
 
     LimitedReader reader = new LimitedReader(in, maxBytes, head);
     // No larger than the limit allows: a 1 MiB limit needs no 8 MiB buffer.
