@@ -20,6 +20,7 @@ final class StackConfig {
           applicationContextPath: /app
           adminContextPath: /admin
           connector: {type: http, port: %d, bindHost: 127.0.0.1}
+          shutdownGracePeriod: 5s   # see worker/config.yml
         %s
         database:
           driverClass: org.postgresql.Driver
