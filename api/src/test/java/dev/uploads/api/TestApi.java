@@ -1,6 +1,7 @@
 package dev.uploads.api;
 
 import dev.uploads.api.auth.Accounts;
+import dev.uploads.infra.FlakyTcpProxy;
 import dev.uploads.infra.SharedInfra;
 import io.dropwizard.testing.DropwizardTestSupport;
 import java.io.IOException;
@@ -143,6 +144,20 @@ final class TestApi implements AutoCloseable {
   static TestApi start(boolean relay, String maxSize, Options options) throws Exception {
     String jdbcUrl = SharedInfra.get().newDatabase();
     Path config = configure(jdbcUrl, relay, maxSize, options);
+    DropwizardTestSupport<ApiConfiguration> app =
+        new DropwizardTestSupport<>(ApiApplication.class, config.toString());
+    app.before();
+    return new TestApi(jdbcUrl, config, config.getParent().resolve("blobs"), app);
+  }
+
+  /**
+   * The API without its relay, reaching its database only through {@code proxy} (which must forward
+   * to the shared PostgreSQL); the test's own {@link #jdbi} connects directly.
+   */
+  static TestApi startBehind(FlakyTcpProxy proxy, String jdbcUrl) throws Exception {
+    String proxied =
+        jdbcUrl.replaceFirst("//127\\.0\\.0\\.1:\\d+/", "//127.0.0.1:" + proxy.port() + "/");
+    Path config = configure(proxied, false, "1MiB", Options.DEFAULT);
     DropwizardTestSupport<ApiConfiguration> app =
         new DropwizardTestSupport<>(ApiApplication.class, config.toString());
     app.before();

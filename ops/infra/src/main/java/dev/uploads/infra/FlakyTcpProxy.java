@@ -8,9 +8,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A TCP proxy on 127.0.0.1 in front of one dependency, to make that dependency fail on demand
@@ -18,6 +20,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * #setDown(boolean)} for an outage. A refused connection is accepted and closed at once, so the
  * client sees an unexpected end of stream rather than "connection refused", as with a server that
  * crashes or a load balancer without healthy backends.
+ *
+ * <p>{@link #loseNextReplyContaining(String)} is the fault where a write applies but its caller
+ * sees a failure: the request reaches the target, and the connection is cut instead of passing on
+ * the reply.
  *
  * <p>If the target itself is unreachable, proxied connections are closed the same way.
  */
@@ -37,6 +43,8 @@ public final class FlakyTcpProxy implements AutoCloseable {
 
   private final AtomicInteger refuseRemaining = new AtomicInteger();
   private final AtomicInteger accepted = new AtomicInteger();
+  private final AtomicReference<byte[]> loseReplyWith = new AtomicReference<>();
+  private final AtomicInteger lostReplies = new AtomicInteger();
   private volatile boolean down;
 
   private FlakyTcpProxy(String targetHost, int targetPort, ServerSocket listener) {
@@ -78,6 +86,20 @@ public final class FlakyTcpProxy implements AutoCloseable {
   /** Cuts all open connections, e.g. to make pooled clients notice an outage set with setDown. */
   public void dropConnections() {
     open.forEach(FlakyTcpProxy::closeQuietly);
+  }
+
+  /**
+   * The next reply from the target whose bytes contain {@code marker} (read as one chunk, as a
+   * small reply is) is not passed on: both sides of its connection are closed instead. For
+   * PostgreSQL, {@code "COMMIT\0"} is the tag of the reply to a COMMIT that the server has applied.
+   */
+  public void loseNextReplyContaining(String marker) {
+    loseReplyWith.set(marker.getBytes(StandardCharsets.ISO_8859_1));
+  }
+
+  /** How many replies {@link #loseNextReplyContaining} has cut off so far. */
+  public int lostReplies() {
+    return lostReplies.get();
   }
 
   /** Every connection accepted since start, including refused ones. */
@@ -131,9 +153,10 @@ public final class FlakyTcpProxy implements AutoCloseable {
       closeBoth(client, target);
       return;
     }
-    Thread upstream = daemon(() -> pump(client, target), "flaky-proxy-up-" + client.getPort());
+    Thread upstream =
+        daemon(() -> pump(client, target, false), "flaky-proxy-up-" + client.getPort());
     upstream.start();
-    pump(target, client);
+    pump(target, client, true);
     try {
       upstream.join();
     } catch (InterruptedException e) {
@@ -146,7 +169,7 @@ public final class FlakyTcpProxy implements AutoCloseable {
    * Copies until end of stream, then half-closes the other side so that request/response protocols
    * that signal "done" with shutdownOutput still work; on errors both sockets are closed.
    */
-  private void pump(Socket from, Socket to) {
+  private void pump(Socket from, Socket to, boolean replies) {
     try {
       // Not closed here: closing a socket stream closes the socket, and the other direction may
       // still be in use.
@@ -155,6 +178,11 @@ public final class FlakyTcpProxy implements AutoCloseable {
       byte[] buffer = new byte[8192];
       int n;
       while ((n = in.read(buffer)) >= 0) {
+        if (replies && isReplyToLose(buffer, n)) {
+          lostReplies.incrementAndGet();
+          closeBoth(from, to);
+          return;
+        }
         out.write(buffer, 0, n);
         out.flush();
       }
@@ -162,6 +190,26 @@ public final class FlakyTcpProxy implements AutoCloseable {
     } catch (IOException e) {
       closeBoth(from, to);
     }
+  }
+
+  private boolean isReplyToLose(byte[] buffer, int length) {
+    byte[] marker = loseReplyWith.get();
+    return marker != null
+        && contains(buffer, length, marker)
+        && loseReplyWith.compareAndSet(marker, null);
+  }
+
+  private static boolean contains(byte[] buffer, int length, byte[] marker) {
+    outer:
+    for (int i = 0; i + marker.length <= length; i++) {
+      for (int j = 0; j < marker.length; j++) {
+        if (buffer[i + j] != marker[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
   }
 
   private void closeBoth(Socket a, Socket b) {

@@ -45,6 +45,10 @@ final class SystemHarness {
   final String jdbcUrl;
   final LocalSmtp smtp;
   final FlakyTcpProxy smtpProxy;
+
+  /** The worker reaches PostgreSQL only through this, so a test can cut its connections. */
+  final FlakyTcpProxy workerToDatabase;
+
   final Path dir;
   final Path workerConfig;
   final int workerPort;
@@ -69,6 +73,10 @@ final class SystemHarness {
     dir = Files.createTempDirectory("system-test");
     smtp = LocalSmtp.start(0);
     smtpProxy = FlakyTcpProxy.start(smtp.host(), smtp.port());
+    workerToDatabase = FlakyTcpProxy.start("127.0.0.1", infra.postgres().port());
+    String workerJdbcUrl =
+        jdbcUrl.replaceFirst(
+            "//127\\.0\\.0\\.1:\\d+/", "//127.0.0.1:" + workerToDatabase.port() + "/");
     workerPort = Ports.free();
     String apiBlobs;
     String workerBlobs;
@@ -124,7 +132,11 @@ final class SystemHarness {
         logging: {level: WARN}
         """
             .formatted(
-                workerPort, jdbcUrl, kafka.bootstrapServers(), workerBlobs, smtpProxy.port()));
+                workerPort,
+                workerJdbcUrl,
+                kafka.bootstrapServers(),
+                workerBlobs,
+                smtpProxy.port()));
     api = new DropwizardTestSupport<>(ApiApplication.class, apiConfig.toString());
     api.before();
     startWorker();
@@ -196,6 +208,7 @@ final class SystemHarness {
     }
     api.after();
     smtpProxy.close();
+    workerToDatabase.close();
     smtp.stop();
     if (apiToS3 != null) {
       apiToS3.close();
