@@ -24,6 +24,7 @@ final class ChaosReport {
       ChaosConfig config,
       Load load,
       List<Faults.Fired> timeline,
+      long sinceLastFaultMs,
       long drainMs,
       Reconciliation reconciliation)
       throws IOException {
@@ -39,7 +40,8 @@ final class ChaosReport {
     json.put("retries", load.retries.sum());
     ObjectNode figures = json.putObject("figures");
     reconciliation.figures.forEach(figures::put);
-    json.put("drain_ms", drainMs);
+    json.put("last_fault_end_to_drained_ms", sinceLastFaultMs);
+    json.put("load_end_to_drained_ms", drainMs);
     Map<String, Integer> byKind = new TreeMap<>();
     Map<String, Long> longest = new TreeMap<>();
     ArrayNode faults = json.putArray("faults");
@@ -86,8 +88,10 @@ final class ChaosReport {
         reconciliation.figures.get("thumbnails"),
         reconciliation.figures.get("email_deliveries"));
     System.out.printf(
-        "[chaos] faults stop -> all drained in %d ms; lost %d; order inversions %d;"
+        "[chaos] all drained %d ms after the last fault ended, %d ms after the load ended;"
+            + " lost %d; order inversions %d;"
             + " discrepancies %d%n",
+        sinceLastFaultMs,
         drainMs,
         reconciliation.figures.get("lost"),
         reconciliation.figures.getOrDefault("order_inversions", 0L),

@@ -9,8 +9,8 @@ import java.util.Random;
 
 /**
  * The faults of a run, in order, drawn from the seed alone: rounds of every kind in a shuffled
- * order, each followed by a quiet gap, until the load's duration is used up. The same seed gives
- * the same sequence, so a failed run can be replayed.
+ * order, each fault followed by a quiet gap. The same seed gives the same sequence, so a failed run
+ * can be replayed.
  */
 final class FaultSchedule {
   enum Kind {
@@ -38,40 +38,19 @@ final class FaultSchedule {
   private FaultSchedule() {}
 
   /**
-   * At most {@code limit} faults; the estimate of each one's length (outage plus a recovery
-   * allowance) decides how many fit in {@code budget}, but never fewer than one round.
+   * {@code rounds} rounds of every kind in a shuffled order. The run fires the first round whole
+   * and goes on with the next ones while the load's time lasts.
    */
-  static List<Planned> draw(long seed, ChaosConfig config, Duration budget, int limit) {
+  static List<Planned> draw(long seed, int rounds) {
     Random random = new Random(seed);
     List<Planned> plan = new ArrayList<>();
-    Duration used = Duration.ZERO;
-    for (int round = 0; round < limit && plan.size() < limit; round++) {
+    for (int round = 0; round < rounds; round++) {
       List<Kind> kinds = new ArrayList<>(Arrays.asList(Kind.values()));
       Collections.shuffle(kinds, random);
       for (Kind kind : kinds) {
-        Duration gap = Duration.ofSeconds(3 + random.nextInt(8));
-        Duration length = estimate(kind, config).plus(gap);
-        if (round > 0 && used.plus(length).compareTo(budget) > 0) {
-          return plan;
-        }
-        plan.add(new Planned(kind, random.nextInt(2), gap));
-        used = used.plus(length);
-        if (plan.size() >= limit) {
-          return plan;
-        }
+        plan.add(new Planned(kind, random.nextInt(2), Duration.ofSeconds(3 + random.nextInt(8))));
       }
     }
     return plan;
-  }
-
-  private static Duration estimate(Kind kind, ChaosConfig config) {
-    Duration recovery = Duration.ofSeconds(20);
-    return switch (kind) {
-      case WORKER_PAUSE -> config.workerPause().plus(recovery);
-      case RELAY_PAUSE -> config.relayPause().plus(recovery);
-      case API_KILL, WORKER_KILL -> Duration.ofSeconds(40);
-      case POSTGRES_RESTART, KAFKA_RESTART -> Duration.ofSeconds(30).plus(recovery);
-      default -> config.outage().plus(recovery);
-    };
   }
 }
