@@ -13,7 +13,7 @@ import java.time.Duration;
 import org.testcontainers.containers.GenericContainer;
 
 /** A client account, talking HTTP to whichever API replica it is given, as any client would. */
-record Client(Topology topology, String email, String key) {
+public record Client(Topology topology, String email, String key) {
   static final ObjectMapper JSON = new ObjectMapper();
   static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();

@@ -8,12 +8,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.imageio.ImageIO;
 
 /** Real JPEG images, each one different, so every upload is its own content-addressed blob. */
-final class Images {
+public final class Images {
   private static final AtomicInteger SEED = new AtomicInteger((int) System.nanoTime());
 
   private Images() {}
 
-  static byte[] jpeg(int width, int height) {
+  public static byte[] jpeg(int width, int height) {
     int seed = SEED.incrementAndGet();
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     for (int y = 0; y < height; y++) {

@@ -43,27 +43,27 @@ import org.testcontainers.utility.DockerImageName;
  * ops/topology-tests --clean} can remove what a killed test JVM left behind (Ryuk, which would do
  * it otherwise, cannot be pulled here).
  */
-final class Topology implements AutoCloseable {
-  static final String LABEL = "dev.uploads.topology";
-  static final String S3_DATA = "/var/lib/s3proxy/data";
-  static final String BUCKET = "uploads";
+public final class Topology implements AutoCloseable {
+  public static final String LABEL = "dev.uploads.topology";
+  public static final String S3_DATA = "/var/lib/s3proxy/data";
+  public static final String BUCKET = "uploads";
   private static final String TAG = System.getProperty("topology.image.tag", "local");
   private static final String PASSWORD = "topology";
   private static final Duration START = Duration.ofMinutes(3);
   private static final Pattern API_KEY = Pattern.compile("api key (\\S+)");
 
-  final String run = UUID.randomUUID().toString().substring(0, 8);
+  public final String run = UUID.randomUUID().toString().substring(0, 8);
   private final Network network;
   private final List<GenericContainer<?>> created = new CopyOnWriteArrayList<>();
   private final AtomicInteger names = new AtomicInteger();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final int kafkaHostPort;
-  final GenericContainer<?> postgres;
-  final GenericContainer<?> kafka;
-  final GenericContainer<?> s3;
-  final GenericContainer<?> smtp;
-  final List<GenericContainer<?>> apis = new CopyOnWriteArrayList<>();
-  final List<GenericContainer<?>> workers = new CopyOnWriteArrayList<>();
+  public final GenericContainer<?> postgres;
+  public final GenericContainer<?> kafka;
+  public final GenericContainer<?> s3;
+  public final GenericContainer<?> smtp;
+  public final List<GenericContainer<?>> apis = new CopyOnWriteArrayList<>();
+  public final List<GenericContainer<?>> workers = new CopyOnWriteArrayList<>();
 
   private Topology() {
     network =
@@ -106,7 +106,7 @@ final class Topology implements AutoCloseable {
   }
 
   /** Starts the whole topology; on any failure, dumps the logs and removes what it created. */
-  static Topology start() {
+  public static Topology start() {
     Topology topology = new Topology();
     Runtime.getRuntime().addShutdownHook(new Thread(topology::close, "topology-cleanup"));
     long started = System.nanoTime();
@@ -250,7 +250,7 @@ final class Topology implements AutoCloseable {
   }
 
   /** Creates an account with the API image's own {@code add-account} one-shot. */
-  Client account(String email) {
+  public Client account(String email) {
     GenericContainer<?> oneShot =
         oneShot("api", "add-account")
             .withCommand("add-account", "--email", email, "/etc/uploads/api.yml");
@@ -280,11 +280,16 @@ final class Topology implements AutoCloseable {
     return "http://127.0.0.1:" + service.getMappedPort(8081);
   }
 
+  /** The id of the topology's own network, for cutting a container off it and back. */
+  public String networkId() {
+    return network.getId();
+  }
+
   String mailUrl() {
     return "http://127.0.0.1:" + smtp.getMappedPort(8080);
   }
 
-  String kafkaBootstrap() {
+  public String kafkaBootstrap() {
     return "127.0.0.1:" + kafkaHostPort;
   }
 
@@ -327,7 +332,7 @@ final class Topology implements AutoCloseable {
   }
 
   /** {@code docker kill}: SIGKILL, no shutdown hook, no clean hand-over. */
-  void kill(GenericContainer<?> container) {
+  public void kill(GenericContainer<?> container) {
     container.getDockerClient().killContainerCmd(container.getContainerId()).exec();
   }
 
@@ -340,7 +345,7 @@ final class Topology implements AutoCloseable {
   }
 
   /** Writes every container's log to target/topology-logs/{label}/. */
-  void dumpLogs(String label) {
+  public void dumpLogs(String label) {
     Path dir = Path.of("target", "topology-logs", run, label.replaceAll("[^A-Za-z0-9_.-]", "_"));
     try {
       Files.createDirectories(dir);

@@ -1,0 +1,184 @@
+package dev.uploads.topology.chaos;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.ContainerNetwork;
+import dev.uploads.topology.Topology;
+import dev.uploads.topology.chaos.FaultSchedule.Kind;
+import dev.uploads.topology.chaos.FaultSchedule.Planned;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import org.testcontainers.containers.GenericContainer;
+
+/**
+ * Carries the schedule out against the running topology, one fault at a time, through the Docker
+ * engine: kill and start, pause and unpause, stop and start, disconnect from the topology's network
+ * and connect again (with the same aliases, so that the others find it by name). After each fault
+ * it measures the recovery: the time from the fault's end until every upload accepted before that
+ * end has left {@code received}.
+ */
+final class Faults {
+  /** One fault as it happened; seconds since the run started. */
+  record Fired(Kind kind, String target, double at, double endedAt, long recoveryMs) {}
+
+  private static final Duration RECOVERY_LIMIT = Duration.ofSeconds(180);
+  private final Topology topology;
+  private final ChaosConfig config;
+  private final long runStart;
+  final List<Fired> timeline = new CopyOnWriteArrayList<>();
+
+  Faults(Topology topology, ChaosConfig config, long runStart) {
+    this.topology = topology;
+    this.config = config;
+    this.runStart = runStart;
+  }
+
+  /**
+   * Fires the plan in order; past the first round (every kind once), it stops early (between
+   * faults) once {@code stop} says so.
+   */
+  void run(List<Planned> plan, BooleanSupplier stop) throws Exception {
+    Thread.sleep(10_000); // Some traffic before the first fault.
+    for (Planned planned : plan) {
+      if (timeline.size() >= Kind.values().length && stop.getAsBoolean()) {
+        return;
+      }
+      double at = seconds();
+      String target = fire(planned);
+      double endedAt = seconds();
+      Instant end = Instant.now();
+      long recovery = recovery(end);
+      Fired fired = new Fired(planned.kind(), target, at, endedAt, recovery);
+      timeline.add(fired);
+      System.out.printf(
+          "[chaos] t=%6.1f s %-16s %-10s for %5.1f s, recovered in %d ms%n",
+          at, planned.kind(), target, endedAt - at, recovery);
+      Thread.sleep(planned.gapAfter().toMillis());
+    }
+  }
+
+  private String fire(Planned planned) throws Exception {
+    return switch (planned.kind()) {
+      case API_KILL -> restart(relayHolder(), true);
+      case WORKER_KILL -> restart(topology.workers.get(planned.replica()), true);
+      case RELAY_PAUSE -> pause(relayHolder(), config.relayPause());
+      case WORKER_PAUSE -> pause(topology.workers.get(planned.replica()), config.workerPause());
+      case POSTGRES_RESTART -> restart(topology.postgres, false);
+      case KAFKA_RESTART -> restart(topology.kafka, false);
+      case S3_OUTAGE -> cutOff(topology.s3, config.outage());
+      case SMTP_OUTAGE -> cutOff(topology.smtp, config.outage());
+      case WORKER_PARTITION -> cutOff(topology.workers.get(planned.replica()), config.outage());
+    };
+  }
+
+  /** kill -9 (or a stop with a grace period) and a start of the same container. */
+  private String restart(GenericContainer<?> container, boolean kill) throws Exception {
+    DockerClient docker = container.getDockerClient();
+    if (kill) {
+      docker.killContainerCmd(container.getContainerId()).exec();
+    } else {
+      docker.stopContainerCmd(container.getContainerId()).withTimeout(10).exec();
+    }
+    Thread.sleep(2000);
+    docker.startContainerCmd(container.getContainerId()).exec();
+    Live.forget(container);
+    return name(container);
+  }
+
+  private String pause(GenericContainer<?> container, Duration length) throws Exception {
+    DockerClient docker = container.getDockerClient();
+    docker.pauseContainerCmd(container.getContainerId()).exec();
+    try {
+      Thread.sleep(length.toMillis());
+    } finally {
+      docker.unpauseContainerCmd(container.getContainerId()).exec();
+    }
+    return name(container);
+  }
+
+  private String cutOff(GenericContainer<?> container, Duration length) throws Exception {
+    DockerClient docker = container.getDockerClient();
+    List<String> aliases = new ArrayList<>(container.getNetworkAliases());
+    docker
+        .disconnectFromNetworkCmd()
+        .withNetworkId(topology.networkId())
+        .withContainerId(container.getContainerId())
+        .withForce(true)
+        .exec();
+    try {
+      Thread.sleep(length.toMillis());
+    } finally {
+      docker
+          .connectToNetworkCmd()
+          .withNetworkId(topology.networkId())
+          .withContainerId(container.getContainerId())
+          .withContainerNetwork(new ContainerNetwork().withAliases(aliases))
+          .exec();
+      Live.forget(container);
+    }
+    return name(container);
+  }
+
+  /** The replica whose relay holds the most shards now (the first when neither answers). */
+  private GenericContainer<?> relayHolder() {
+    GenericContainer<?> best = topology.apis.get(0);
+    int most = -1;
+    for (GenericContainer<?> api : topology.apis) {
+      try {
+        var response = Live.get(Live.url(api, 8081) + "/metrics", null, Duration.ofSeconds(3));
+        int shards =
+            Live.JSON
+                .readTree(response.body())
+                .path("gauges")
+                .path("relay.owned-shards")
+                .path("value")
+                .asInt(-1);
+        if (shards > most) {
+          most = shards;
+          best = api;
+        }
+      } catch (Exception e) {
+        // A replica that does not answer holds nothing worth pausing.
+      }
+    }
+    return best;
+  }
+
+  private long recovery(Instant end) throws InterruptedException {
+    long start = System.nanoTime();
+    long deadline = start + RECOVERY_LIMIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      try (Connection sql = Live.sql(topology.postgres);
+          PreparedStatement waiting =
+              sql.prepareStatement(
+                  "SELECT count(*) FROM uploads WHERE status = 'received' AND created_at < ?")) {
+        waiting.setTimestamp(1, Timestamp.from(end));
+        try (ResultSet rows = waiting.executeQuery()) {
+          rows.next();
+          if (rows.getLong(1) == 0) {
+            return Duration.ofNanos(System.nanoTime() - start).toMillis();
+          }
+        }
+      } catch (Exception e) {
+        // PostgreSQL is still coming back.
+      }
+      Thread.sleep(500);
+    }
+    return -1;
+  }
+
+  private double seconds() {
+    return (System.nanoTime() - runStart) / 1e9;
+  }
+
+  private static String name(GenericContainer<?> container) {
+    return container.getLabels().get(Topology.LABEL + ".name");
+  }
+}
