@@ -99,8 +99,17 @@ class RelayFailoverTest {
 
     assertTrue(accepted.size() > acceptedAtKill, "uploads were accepted after the kill");
     assertEquals(Set.of(), lost);
-    assertEquals(accepted.size(), sql.uploads(account, "ready"));
+    // An upload may commit in the replica killed before its 202 left it: its client saw a cut
+    // connection. Such uploads exist and become ready too, at most one per refused request.
+    long unacknowledged = sql.uploads(account, "ready") - accepted.size();
+    System.out.printf(
+        "[relay-failover] %d uploads committed whose client saw the connection cut%n",
+        unacknowledged);
+    assertTrue(
+        unacknowledged >= 0 && unacknowledged <= refused.get(),
+        unacknowledged + " ready uploads beyond the accepted ones, " + refused.get() + " refused");
     assertEquals(0, sql.uploads(account, "failed"));
+    assertEquals(0, sql.uploads(account, "received"));
   }
 
   /** Posts through one replica until told to stop (at most 3 minutes, 2,000 uploads). */
