@@ -17,8 +17,29 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** Reads the {@code uploads} topic from the host, through the broker's published listener. */
-final class UploadsTopic {
+public final class UploadsTopic {
   private UploadsTopic() {}
+
+  /**
+   * A consumer of every partition of {@code uploads}, positioned at the beginning, that commits
+   * nothing and sees only committed records; the caller closes it.
+   */
+  public static KafkaConsumer<String, byte[]> fromBeginning(String bootstrap, int maxPollRecords) {
+    Properties config = new Properties();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(maxPollRecords));
+    KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+    List<TopicPartition> partitions =
+        consumer.partitionsFor("uploads", Duration.ofSeconds(30)).stream()
+            .map(p -> new TopicPartition(p.topic(), p.partition()))
+            .toList();
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
+    return consumer;
+  }
 
   /**
    * How many {@code eventType} records each of {@code keys} has on the topic, read from the
@@ -27,19 +48,9 @@ final class UploadsTopic {
    */
   static Map<String, Integer> count(
       String bootstrap, String eventType, Set<String> keys, Duration timeout) {
-    Properties config = new Properties();
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     Map<String, Integer> seen = new HashMap<>();
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor("uploads", Duration.ofSeconds(30)).stream()
-              .map(p -> new TopicPartition(p.topic(), p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
+    // 500: the consumer's default.
+    try (KafkaConsumer<String, byte[]> consumer = fromBeginning(bootstrap, 500)) {
       long deadline = System.nanoTime() + timeout.toNanos();
       // Past the last key, a few empty polls more, so that duplicates already there count too.
       int emptyPolls = 0;

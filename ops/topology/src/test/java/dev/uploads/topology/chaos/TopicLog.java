@@ -1,19 +1,16 @@
 package dev.uploads.topology.chaos;
 
+import dev.uploads.topology.UploadsTopic;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * The whole {@code uploads} topic as the host reads it through the broker's published listener: per
@@ -28,21 +25,10 @@ final class TopicLog {
 
   /** Reads every partition from the beginning to the end offsets of now (at most {@code limit}). */
   static Map<String, List<Event>> read(String bootstrap, Duration limit) {
-    Properties config = new Properties();
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
     Map<String, List<Event>> byKey = new HashMap<>();
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor("uploads", Duration.ofSeconds(30)).stream()
-              .map(p -> new TopicPartition(p.topic(), p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+    try (KafkaConsumer<String, byte[]> consumer = UploadsTopic.fromBeginning(bootstrap, 2000)) {
+      Map<TopicPartition, Long> ends =
+          consumer.endOffsets(consumer.assignment(), Duration.ofSeconds(30));
       long deadline = System.nanoTime() + limit.toNanos();
       while (!caughtUp(consumer, ends)) {
         if (System.nanoTime() > deadline) {
