@@ -19,8 +19,16 @@ public interface OutboxDao {
       """)
   List<OutboxRow> oldest(@Bind("shards") short[] shards, @Bind("limit") int limit);
 
-  @SqlUpdate("DELETE FROM outbox WHERE id = ANY(:ids)")
-  int delete(@Bind("ids") long[] ids);
+  /**
+   * Deletes the given rows of the shards whose lease {@code relay} still holds in the database; the
+   * rows of a shard it lost meanwhile stay for their new owner. Returns how many rows went.
+   */
+  @SqlUpdate(
+      """
+      DELETE FROM outbox WHERE id = ANY(:ids)
+        AND shard IN (SELECT shard FROM relay_shards WHERE owner = :relay AND lease_until > now())
+      """)
+  int deleteHeld(@Bind("ids") long[] ids, @Bind("relay") String relay);
 
   /** Planner estimate: exact counts of a large queue table cost a full scan. */
   @SqlQuery(

@@ -98,7 +98,14 @@ public final class OutboxRelay implements Managed {
     }
   }
 
-  /** Publishes one batch; returns how many rows it read. */
+  /**
+   * Publishes one batch; returns how many rows it read. Fenced by the shard leases twice: no row is
+   * handed to the producer once this instance's leases lapsed by its own clock (a stall between the
+   * read and the sends, such as a long GC pause or a frozen container, must not publish rows that
+   * another relay owns by then), and the delete removes only rows of shards whose lease this
+   * instance still holds in the database. Whatever a fence stops stays in the outbox for the new
+   * owner: at worst a duplicate, never a loss.
+   */
   int publishBatch(short[] shards) {
     List<OutboxRow> rows =
         jdbi.withExtension(OutboxDao.class, dao -> dao.oldest(shards, settings.getBatchSize()));
@@ -108,6 +115,9 @@ public final class OutboxRelay implements Managed {
     List<Future<RecordMetadata>> sent = new ArrayList<>(rows.size());
     RuntimeException sendFailure = null;
     for (OutboxRow row : rows) {
+      if (!leases.held()) {
+        break;
+      }
       try {
         long committedAt = row.createdAt().toEpochMilli();
         sent.add(
@@ -125,9 +135,22 @@ public final class OutboxRelay implements Managed {
     }
     producer.flush();
     long[] done = acknowledgedInKeyOrder(rows, sent);
-    if (done.length > 0) {
-      jdbi.useExtension(OutboxDao.class, dao -> dao.delete(done));
-      metrics.published(done.length);
+    int deleted =
+        done.length == 0
+            ? 0
+            : jdbi.withExtension(OutboxDao.class, dao -> dao.deleteHeld(done, leases.instance()));
+    metrics.published(deleted);
+    int fenced = (rows.size() - sent.size()) + (done.length - deleted);
+    if (sendFailure == null && fenced > 0) {
+      metrics.fenced(fenced);
+      LOG.warn(
+          "shard leases lapsed during a relay cycle: {} of {} rows left to their new owner"
+              + " ({} not sent, {} sent but not deleted)",
+          fenced,
+          rows.size(),
+          rows.size() - sent.size(),
+          done.length - deleted);
+      return 0;
     }
     if (sendFailure != null || done.length < rows.size()) {
       throw new IllegalStateException(

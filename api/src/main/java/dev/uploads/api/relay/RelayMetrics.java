@@ -12,12 +12,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class RelayMetrics {
   private final Meter published;
   private final Meter publishErrors;
+  private final Meter fenced;
   private final Timer commitToAck;
   private final AtomicInteger ownedShards = new AtomicInteger();
 
   public RelayMetrics(MetricRegistry registry) {
     published = registry.meter("relay.published");
     publishErrors = registry.meter("relay.publish-errors");
+    fenced = registry.meter("relay.fenced");
     commitToAck =
         registry.timer(
             "relay.commit-to-ack",
@@ -31,6 +33,13 @@ public final class RelayMetrics {
 
   void publishFailed() {
     publishErrors.mark();
+  }
+
+  /**
+   * Rows of shards whose lease lapsed during a cycle, left unsent or undeleted for the new owner.
+   */
+  void fenced(int rows) {
+    fenced.mark(rows);
   }
 
   void acknowledged(long millisSinceCommit) {

@@ -31,7 +31,21 @@ final class ShardLeases {
 
   /** The shards this instance may publish now; empty once the leases lapsed. */
   short[] owned() {
-    return System.nanoTime() < validUntilNanos ? owned : new short[0];
+    return held() ? owned : new short[0];
+  }
+
+  /**
+   * Whether the leases of the last refresh still hold by this instance's own clock (a monotonic
+   * one, which runs on while the process is paused or frozen). Checked again before each send, so
+   * that a relay that stalled between reading rows and sending them does not send them after
+   * another instance took the shards over.
+   */
+  boolean held() {
+    return System.nanoTime() - validUntilNanos < 0;
+  }
+
+  String instance() {
+    return me;
   }
 
   /** One heartbeat: renew, then give back extras or claim up to a fair share. */
