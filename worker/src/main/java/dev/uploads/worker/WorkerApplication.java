@@ -201,6 +201,11 @@ public class WorkerApplication extends Application<WorkerConfiguration> {
     // every start. Kept above the poll interval rather than lowering that interval, which gives a
     // full poll of slow jobs (thumbnails) room to finish before the group moves its partitions.
     p.put(ConsumerConfig.CONNECTIONS_MAX_IDLE_MS_CONFIG, "660000");
+    // A worker that dies or is cut off gives its partitions up after 10 s rather than the client's
+    // default 45 s: that is how long its share of the events waits. Heartbeats come from a thread
+    // of their own, so a slow job is not mistaken for a dead worker (the poll interval covers it).
+    p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
+    p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000");
     p.putAll(kafka.getConsumer());
     return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }

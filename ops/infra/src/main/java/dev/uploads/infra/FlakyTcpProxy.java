@@ -55,11 +55,20 @@ public final class FlakyTcpProxy implements AutoCloseable {
 
   /** Starts forwarding a free local port to targetHost:targetPort. */
   public static FlakyTcpProxy start(String targetHost, int targetPort) {
+    return start(InetAddress.getLoopbackAddress(), 0, targetHost, targetPort);
+  }
+
+  /**
+   * Starts forwarding {@code address:port} (0: a free port) to targetHost:targetPort; {@link
+   * FaultProxy} runs it in a container of its own, listening on every address.
+   */
+  public static FlakyTcpProxy start(
+      InetAddress address, int port, String targetHost, int targetPort) {
     ServerSocket listener;
     try {
-      listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+      listener = new ServerSocket(port, 50, address);
     } catch (IOException e) {
-      throw new UncheckedIOException("no free port on 127.0.0.1", e);
+      throw new UncheckedIOException("cannot listen on " + address + ":" + port, e);
     }
     FlakyTcpProxy proxy = new FlakyTcpProxy(targetHost, targetPort, listener);
     daemon(proxy::acceptLoop, "flaky-proxy-accept-" + listener.getLocalPort()).start();

@@ -34,14 +34,15 @@ import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.lifecycle.Startable;
 import org.testcontainers.lifecycle.Startables;
 import org.testcontainers.utility.DockerImageName;
+import org.testcontainers.utility.MountableFile;
 
 /**
  * The production topology, from the images of {@code ops/build-images}, on one Docker network of
  * its own: PostgreSQL, Kafka, the S3 store, the SMTP catcher, migrations and topics as one-shots,
- * two API replicas (each with its relay) and two workers. The host reaches them only through ports
- * published on 127.0.0.1. Everything it creates carries the label {@link #LABEL}, so that {@code
- * ops/topology-tests --clean} can remove what a killed test JVM left behind (Ryuk, which would do
- * it otherwise, cannot be pulled here).
+ * two API replicas (each with its relay; the first reaches PostgreSQL through a fault proxy) and
+ * two workers. The host reaches them only through ports published on 127.0.0.1. Everything it
+ * creates carries the label {@link #LABEL}, so that {@code ops/topology-tests --clean} can remove
+ * what a killed test JVM left behind (Ryuk, which would do it otherwise, cannot be pulled here).
  */
 public final class Topology implements AutoCloseable {
   public static final String LABEL = "dev.uploads.topology";
@@ -62,6 +63,13 @@ public final class Topology implements AutoCloseable {
   public final GenericContainer<?> kafka;
   public final GenericContainer<?> s3;
   public final GenericContainer<?> smtp;
+
+  /**
+   * The fault proxy (ops/infra's FaultProxy) between the first API replica and PostgreSQL, steered
+   * over HTTP on its published port 8090: the chaos runs cut the reply to a COMMIT there.
+   */
+  public final GenericContainer<?> pgproxy;
+
   public final List<GenericContainer<?>> apis = new CopyOnWriteArrayList<>();
   public final List<GenericContainer<?>> workers = new CopyOnWriteArrayList<>();
 
@@ -103,6 +111,35 @@ public final class Topology implements AutoCloseable {
             .withEnv("JAVA_OPTS", "-Xmx192m -XX:+ExitOnOutOfMemoryError")
             .waitingFor(Wait.forHealthcheck());
     loopback(smtp, Map.of(8080, 0));
+    pgproxy =
+        container("jre", "pgproxy", 192)
+            .withCopyFileToContainer(MountableFile.forHostPath(infraJar()), "/opt/fault-proxy.jar")
+            .withCommand(
+                "java",
+                "-Xmx48m",
+                "-cp",
+                "/opt/fault-proxy.jar",
+                "dev.uploads.infra.FaultProxy",
+                "5432",
+                "postgres",
+                "5432",
+                "8090")
+            .waitingFor(Wait.forHttp("/").forPort(8090));
+    loopback(pgproxy, Map.of(8090, 0));
+  }
+
+  /** ops/infra's jar (or its classes, when the reactor resolves to them), holding FaultProxy. */
+  private static Path infraJar() {
+    try {
+      return Path.of(
+          dev.uploads.infra.FaultProxy.class
+              .getProtectionDomain()
+              .getCodeSource()
+              .getLocation()
+              .toURI());
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Starts the whole topology; on any failure, dumps the logs and removes what it created. */
@@ -111,7 +148,8 @@ public final class Topology implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(new Thread(topology::close, "topology-cleanup"));
     long started = System.nanoTime();
     try {
-      topology.startAll(List.of(topology.postgres, topology.kafka, topology.s3, topology.smtp));
+      topology.startAll(
+          List.of(topology.postgres, topology.kafka, topology.s3, topology.smtp, topology.pgproxy));
       topology.startAll(
           List.of(
               topology
@@ -123,7 +161,7 @@ public final class Topology implements AutoCloseable {
                   .withEnv("KAFKA_TOOLS_OPTS", "-Xmx128m")));
       List<GenericContainer<?>> services = new ArrayList<>();
       for (int i = 0; i < 2; i++) {
-        topology.apis.add(topology.api());
+        topology.apis.add(topology.api(i == 0));
         topology.workers.add(topology.worker());
       }
       services.addAll(topology.apis);
@@ -158,11 +196,17 @@ public final class Topology implements AutoCloseable {
     return script.toString();
   }
 
-  /** A new API replica (server with its relay); not started. */
-  GenericContainer<?> api() {
+  /**
+   * A new API replica (server with its relay), reaching PostgreSQL through {@link #pgproxy} or
+   * directly; not started.
+   */
+  GenericContainer<?> api(boolean throughProxy) {
     GenericContainer<?> api =
         service("api", "api", 640)
             .waitingFor(Wait.forHttp("/healthcheck").forPort(8081).withStartupTimeout(START));
+    if (throughProxy) {
+      api.withEnv("DATABASE_URL", "jdbc:postgresql://pgproxy:5432/uploads");
+    }
     loopback(api, Map.of(8080, 0, 8081, 0));
     return api;
   }
@@ -306,7 +350,7 @@ public final class Topology implements AutoCloseable {
    */
   GenericContainer<?> replace(GenericContainer<?> dead) {
     List<GenericContainer<?>> group = apis.contains(dead) ? apis : workers;
-    GenericContainer<?> fresh = group == apis ? api() : worker();
+    GenericContainer<?> fresh = group == apis ? api(apis.indexOf(dead) == 0) : worker();
     startAll(List.of(fresh));
     group.set(group.indexOf(dead), fresh);
     return fresh;

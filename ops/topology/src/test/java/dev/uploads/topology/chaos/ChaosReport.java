@@ -24,6 +24,7 @@ final class ChaosReport {
       ChaosConfig config,
       Load load,
       List<Faults.Fired> timeline,
+      int lostCommits,
       long sinceLastFaultMs,
       long drainMs,
       Reconciliation reconciliation)
@@ -34,10 +35,12 @@ final class ChaosReport {
     json.put("rate_per_second", config.rate());
     json.put("outage_seconds", config.outage().toSeconds());
     json.put("worker_pause_seconds", config.workerPause().toSeconds());
+    json.put("rounds", config.rounds());
     ObjectNode statuses = json.putObject("http_statuses");
     new TreeMap<>(load.statuses).forEach((s, n) -> statuses.put(s.toString(), n.sum()));
     json.put("connection_errors", load.connectionErrors.sum());
     json.put("retries", load.retries.sum());
+    json.put("commit_replies_lost", lostCommits);
     ObjectNode figures = json.putObject("figures");
     reconciliation.figures.forEach(figures::put);
     json.put("last_fault_end_to_drained_ms", sinceLastFaultMs);
@@ -76,7 +79,9 @@ final class ChaosReport {
     System.out.printf(
         "[chaos] HTTP answers %s, connection errors %d, retries %d%n",
         statuses, load.connectionErrors.sum(), load.retries.sum());
-    System.out.printf("[chaos] faults by kind %s%n", byKind);
+    System.out.printf(
+        "[chaos] faults by kind %s; COMMIT replies cut off at the fault proxy %d%n",
+        byKind, lostCommits);
     System.out.printf("[chaos] longest recovery per kind (ms) %s%n", longest);
     System.out.printf(
         "[chaos] duplicates delivered: %d records on the uploads topic (of %d), %d mails (of %d);"

@@ -61,7 +61,7 @@ final class ChaosRun {
     }
     // Faults stop a little before the load does, so that the last one's effect is still loaded.
     Duration faultBudget = config.load().minusSeconds(20);
-    List<FaultSchedule.Planned> plan = FaultSchedule.draw(config.seed(), 20);
+    List<FaultSchedule.Planned> plan = FaultSchedule.draw(config.seed(), config.rounds() + 20);
     System.out.printf(
         "[chaos] planned faults (first round): %s%n",
         plan.stream().limit(FaultSchedule.Kind.values().length).map(p -> p.kind()).toList());
@@ -73,7 +73,7 @@ final class ChaosRun {
     Future<?> fired =
         faulting.submit(
             () -> {
-              faults.run(plan, () -> System.nanoTime() > faultsEnd);
+              faults.run(plan, config.rounds(), () -> System.nanoTime() > faultsEnd);
               return null;
             });
     load.run(config.rate(), config.load(), fired::isDone);
@@ -110,7 +110,14 @@ final class ChaosRun {
             bucket(topology),
             mails(topology),
             stats(topology, client));
-    ChaosReport.write(config, load, faults.timeline, sinceLastFaultMs, drainMs, reconciliation);
+    ChaosReport.write(
+        config,
+        load,
+        faults.timeline,
+        faults.lostCommits,
+        sinceLastFaultMs,
+        drainMs,
+        reconciliation);
     if (!reconciliation.discrepancies.isEmpty()) {
       throw new AssertionError(
           ChaosReport.failure(config, faults.timeline, reconciliation.discrepancies));

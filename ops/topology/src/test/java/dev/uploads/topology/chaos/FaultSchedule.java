@@ -29,7 +29,13 @@ final class FaultSchedule {
     /** The SMTP catcher off the network. */
     SMTP_OUTAGE,
     /** A worker off the network: it can reach neither Kafka, PostgreSQL, S3 nor SMTP. */
-    WORKER_PARTITION
+    WORKER_PARTITION,
+    /**
+     * The reply to a COMMIT of the first API replica cut off at the fault proxy, a few times in a
+     * row: the write applies and its caller (an upload request, or the relay's lease renewal) sees
+     * its connection fail.
+     */
+    LOST_COMMIT
   }
 
   /** One planned fault: its kind, which replica (0 or 1) when it has a choice, the gap after. */

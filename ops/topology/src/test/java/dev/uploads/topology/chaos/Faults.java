@@ -34,6 +34,9 @@ final class Faults {
   private final long runStart;
   final List<Fired> timeline = new CopyOnWriteArrayList<>();
 
+  /** COMMIT replies the fault proxy cut off so far (the proxy's own count). */
+  volatile int lostCommits;
+
   Faults(Topology topology, ChaosConfig config, long runStart) {
     this.topology = topology;
     this.config = config;
@@ -41,13 +44,13 @@ final class Faults {
   }
 
   /**
-   * Fires the plan in order; past the first round (every kind once), it stops early (between
-   * faults) once {@code stop} says so.
+   * Fires the plan in order; past {@code rounds} rounds (every kind that many times), it stops
+   * early (between faults) once {@code stop} says so.
    */
-  void run(List<Planned> plan, BooleanSupplier stop) throws Exception {
+  void run(List<Planned> plan, int rounds, BooleanSupplier stop) throws Exception {
     Thread.sleep(10_000); // Some traffic before the first fault.
     for (Planned planned : plan) {
-      if (timeline.size() >= Kind.values().length && stop.getAsBoolean()) {
+      if (timeline.size() >= rounds * Kind.values().length && stop.getAsBoolean()) {
         return;
       }
       double at = seconds();
@@ -75,7 +78,43 @@ final class Faults {
       case S3_OUTAGE -> cutOff(topology.s3, config.outage());
       case SMTP_OUTAGE -> cutOff(topology.smtp, config.outage());
       case WORKER_PARTITION -> cutOff(topology.workers.get(planned.replica()), config.outage());
+      case LOST_COMMIT -> loseCommits(3);
     };
+  }
+
+  /**
+   * Arms the fault proxy in front of the first API replica's PostgreSQL {@code times} times in a
+   * row, each time waiting (up to 20 s) until a COMMIT's reply was cut off.
+   */
+  private String loseCommits(int times) throws Exception {
+    String control = Live.url(topology.pgproxy, 8090);
+    for (int i = 0; i < times; i++) {
+      int before = lostReplies(control);
+      var armed =
+          Live.HTTP.send(
+              java.net.http.HttpRequest.newBuilder(
+                      java.net.URI.create(control + "/lose-next-reply"))
+                  .timeout(Duration.ofSeconds(5))
+                  .POST(java.net.http.HttpRequest.BodyPublishers.ofString("COMMIT\0"))
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.discarding());
+      if (armed.statusCode() != 202) {
+        throw new IllegalStateException("the fault proxy answered " + armed.statusCode());
+      }
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (lostReplies(control) == before && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+    }
+    lostCommits = lostReplies(control);
+    return name(topology.apis.get(0)) + "-commits";
+  }
+
+  private static int lostReplies(String control) throws Exception {
+    return Live.JSON
+        .readTree(Live.get(control + "/", null, Duration.ofSeconds(5)).body())
+        .path("lostReplies")
+        .asInt();
   }
 
   /** kill -9 (or a stop with a grace period) and a start of the same container. */
