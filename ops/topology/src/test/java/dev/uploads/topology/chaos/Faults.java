@@ -21,14 +21,28 @@ import org.testcontainers.containers.GenericContainer;
  * Carries the schedule out against the running topology, one fault at a time, through the Docker
  * engine: kill and start, pause and unpause, stop and start, disconnect from the topology's network
  * and connect again (with the same aliases, so that the others find it by name). After each fault
- * it measures the recovery: the time from the fault's end until every upload accepted before that
- * end has left {@code received}.
+ * it measures the recovery: the time from the fault's end until every upload committed before that
+ * end is done: its events published, its thumbnails made (or its failure recorded) and its mail
+ * sent.
  */
 final class Faults {
   /** One fault as it happened; seconds since the run started. */
   record Fired(Kind kind, String target, double at, double endedAt, long recoveryMs) {}
 
   private static final Duration RECOVERY_LIMIT = Duration.ofSeconds(180);
+
+  /**
+   * What is still to do for the uploads committed before a time: events not yet published, uploads
+   * still {@code received} (no thumbnails yet, no failure code), and uploads {@code ready} whose
+   * mail has not gone out.
+   */
+  private static final String BEHIND =
+      """
+      SELECT (SELECT count(*) FROM outbox WHERE created_at < ?)
+           + (SELECT count(*) FROM uploads WHERE status = 'received' AND created_at < ?)
+           + (SELECT count(*) FROM uploads u WHERE u.status = 'ready' AND u.created_at < ?
+                AND NOT EXISTS (SELECT 1 FROM email_deliveries e WHERE e.upload_id = u.id))
+      """;
   private final Topology topology;
   private final ChaosConfig config;
   private final long runStart;
@@ -195,10 +209,10 @@ final class Faults {
     long deadline = start + RECOVERY_LIMIT.toNanos();
     while (System.nanoTime() < deadline) {
       try (Connection sql = Live.sql(topology.postgres);
-          PreparedStatement waiting =
-              sql.prepareStatement(
-                  "SELECT count(*) FROM uploads WHERE status = 'received' AND created_at < ?")) {
-        waiting.setTimestamp(1, Timestamp.from(end));
+          PreparedStatement waiting = sql.prepareStatement(BEHIND)) {
+        for (int i = 1; i <= 3; i++) {
+          waiting.setTimestamp(i, Timestamp.from(end));
+        }
         try (ResultSet rows = waiting.executeQuery()) {
           rows.next();
           if (rows.getLong(1) == 0) {
