@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Per job, on the admin port: processed, duplicates, retries, dead letters, the outcomes of
- * operator replays, latency and lag.
+ * operator replays, latency, lag, offsets refused after a rebalance, and consumer restarts.
  */
 public final class JobMetrics {
   final Meter processed;
@@ -21,6 +21,8 @@ public final class JobMetrics {
   final Meter replayFailed;
   final Meter replayParked;
   final Timer latency;
+  final Meter commitsRefused;
+  final Meter restarts;
   private final AtomicLong lag = new AtomicLong();
 
   public JobMetrics(MetricRegistry registry, String job) {
@@ -36,6 +38,18 @@ public final class JobMetrics {
             MetricRegistry.name("job", job, "latency"),
             () -> new Timer(new SlidingTimeWindowArrayReservoir(1, TimeUnit.MINUTES)));
     registry.register(MetricRegistry.name("job", job, "consumer-lag"), (Gauge<Long>) lag::get);
+    commitsRefused = registry.meter(MetricRegistry.name("job", job, "commits-refused"));
+    restarts = registry.meter(MetricRegistry.name("job", job, "restarts"));
+  }
+
+  /** The group moved partitions while a batch was applied, and refused its offsets. */
+  void commitRefused() {
+    commitsRefused.mark();
+  }
+
+  /** The consumer loop failed and a new consumer was started. */
+  void restarted() {
+    restarts.mark();
   }
 
   void lag(long records) {

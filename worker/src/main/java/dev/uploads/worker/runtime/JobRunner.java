@@ -14,11 +14,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,7 +75,38 @@ public final class JobRunner implements Managed {
     thread.start();
   }
 
+  /**
+   * Consumes until stopped. A failure that ends the consumer loop (anything but the expected ones
+   * handled inside) closes the consumer, which hands its partitions to the group, and starts a new
+   * one after a back-off, so that a job never stops for good while its process runs on.
+   */
   private void loop() {
+    int failures = 0;
+    while (running) {
+      try {
+        consume();
+        return;
+      } catch (RuntimeException e) {
+        failures++;
+        metrics.restarted();
+        long wait = Math.min(30_000L, 1_000L << Math.min(failures - 1, 5));
+        LOG.error(
+            "job {} failed ({} in a row); a new consumer starts in {} ms: {}",
+            job.name(),
+            failures,
+            wait,
+            e.toString(),
+            e);
+        try {
+          Thread.sleep(wait);
+        } catch (InterruptedException interrupted) {
+          return;
+        }
+      }
+    }
+  }
+
+  private void consume() {
     try (Consumer<byte[], byte[]> consumer = consumers.get()) {
       consumer.subscribe(topics());
       long pausedAt = -1;
@@ -94,16 +127,40 @@ public final class JobRunner implements Managed {
           continue;
         }
         Batch batch = process(records);
-        consumer.commitSync(batch.commits);
-        batch.rewinds.forEach(consumer::seek);
+        commit(consumer, batch);
+        Set<TopicPartition> assigned = consumer.assignment();
+        batch.rewinds.forEach(
+            (partition, offset) -> {
+              if (assigned.contains(partition)) {
+                consumer.seek(partition, offset);
+              }
+            });
         if (batch.dependencyDown) {
           LOG.warn("job {}: a dependency is down; pausing its partitions", job.name());
           consumer.pause(consumer.assignment());
           pausedAt = System.currentTimeMillis();
         }
       }
-    } catch (RuntimeException e) {
-      LOG.error("job {} stopped: {}", job.name(), e.toString(), e);
+    }
+  }
+
+  /**
+   * Commits the batch's offsets. When the group moved partitions meanwhile (this worker was paused
+   * or cut off past its session, or another one joined), the commit is refused: the batch's effects
+   * stay applied, and the partitions' next owner, which reads from the last committed offsets,
+   * skips each of those events by its id (processed_events). The loop goes on and rejoins.
+   */
+  private void commit(Consumer<byte[], byte[]> consumer, Batch batch) {
+    try {
+      consumer.commitSync(batch.commits);
+    } catch (CommitFailedException | RebalanceInProgressException e) {
+      metrics.commitRefused();
+      LOG.warn(
+          "job {}: offsets of {} partitions not committed, the group moved partitions meanwhile;"
+              + " their next owner skips the events already applied: {}",
+          job.name(),
+          batch.commits.size(),
+          e.toString());
     }
   }
 

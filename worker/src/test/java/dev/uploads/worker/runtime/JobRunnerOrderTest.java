@@ -85,6 +85,80 @@ class JobRunnerOrderTest {
         job.maxInFlight.get() > 1, "keys ran in parallel, max in flight " + job.maxInFlight.get());
   }
 
+  /**
+   * A rebalance while a batch is applied (this worker paused or cut off past its session, another
+   * one joining) makes the commit fail. The job goes on with the next records rather than stopping
+   * for good, as its loop did before. A failure of the loop itself starts a new consumer.
+   */
+  @Test
+  void aRefusedCommitOrAFailedLoopDoesNotStopTheJob() throws Exception {
+    TopicPartition partition = new TopicPartition(Topics.UPLOADS, 0);
+    List<MockConsumer<byte[], byte[]>> consumers = new ArrayList<>();
+    AtomicInteger refused = new AtomicInteger();
+    java.util.function.Supplier<org.apache.kafka.clients.consumer.Consumer<byte[], byte[]>>
+        supplier =
+            () -> {
+              int generation = consumers.size();
+              MockConsumer<byte[], byte[]> consumer =
+                  new MockConsumer<>("earliest") {
+                    @Override
+                    public synchronized void commitSync(
+                        Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata>
+                            offsets) {
+                      if (generation == 0 && refused.getAndIncrement() == 0) {
+                        throw new org.apache.kafka.clients.consumer.CommitFailedException();
+                      }
+                      super.commitSync(offsets);
+                    }
+                  };
+              consumer.schedulePollTask(
+                  () -> {
+                    consumer.rebalance(List.of(partition));
+                    consumer.updateBeginningOffsets(Map.of(partition, 0L));
+                    // The first consumer gets records 0-3; its second poll fails as a broken loop
+                    // would, the next consumer starts from the committed offset 4 and gets 4-7.
+                    long from = generation == 0 ? 0 : 4;
+                    for (long offset = from; offset < from + 4; offset++) {
+                      consumer.addRecord(record(partition, offset, "key-" + offset, (int) offset));
+                    }
+                  });
+              if (generation == 0) {
+                consumer.schedulePollTask(
+                    () -> {
+                      throw new IllegalStateException("the loop breaks");
+                    });
+              }
+              consumers.add(consumer);
+              return consumer;
+            };
+    RecordingJob job = new RecordingJob();
+    MetricRegistry registry = new MetricRegistry();
+    JobRunner runner =
+        new JobRunner(
+            job,
+            new JobSettings(),
+            supplier,
+            Jdbi.create("jdbc:postgresql://127.0.0.1:1/unused"),
+            new Breakers(3, Duration.ofSeconds(1), new MetricRegistry()),
+            new JobMetrics(registry, job.name()));
+    runner.start();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    long committed = -1;
+    while (committed < 8 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+      if (consumers.size() == 2) {
+        var offsets = consumers.get(1).committed(Set.of(partition));
+        committed = offsets.get(partition) == null ? -1 : offsets.get(partition).offset();
+      }
+    }
+    runner.stop();
+    assertEquals(8, committed, "the second consumer committed its records");
+    assertEquals(8, job.applied.size(), "the records after the refused commit were applied");
+    assertEquals(2, consumers.size(), "a new consumer after the loop broke");
+    assertEquals(1, registry.meter("job.recording.commits-refused").getCount());
+    assertEquals(1, registry.meter("job.recording.restarts").getCount());
+  }
+
   private static ConsumerRecord<byte[], byte[]> record(
       TopicPartition partition, long offset, String key, int seq) {
     RecordHeaders headers = new RecordHeaders();

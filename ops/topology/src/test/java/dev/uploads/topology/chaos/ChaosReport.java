@@ -93,6 +93,13 @@ final class ChaosReport {
         reconciliation.figures.get("thumbnails"),
         reconciliation.figures.get("email_deliveries"));
     System.out.printf(
+        "[chaos] fences and restarts: %d outbox rows a relay left to a shard's new owner,"
+            + " %d job commits refused after the group moved partitions, %d job consumers"
+            + " started again%n",
+        reconciliation.figures.get("relay_rows_fenced"),
+        reconciliation.figures.get("job_commits_refused"),
+        reconciliation.figures.get("job_consumer_restarts"));
+    System.out.printf(
         "[chaos] all drained %d ms after the last fault ended, %d ms after the load ended;"
             + " lost %d; order inversions %d;"
             + " discrepancies %d%n",

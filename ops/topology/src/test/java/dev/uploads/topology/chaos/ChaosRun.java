@@ -110,6 +110,7 @@ final class ChaosRun {
             bucket(topology),
             mails(topology),
             stats(topology, client));
+    Services.check(topology, reconciliation);
     ChaosReport.write(
         config,
         load,

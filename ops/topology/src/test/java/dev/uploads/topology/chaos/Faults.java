@@ -43,6 +43,7 @@ final class Faults {
            + (SELECT count(*) FROM uploads u WHERE u.status = 'ready' AND u.created_at < ?
                 AND NOT EXISTS (SELECT 1 FROM email_deliveries e WHERE e.upload_id = u.id))
       """;
+
   private final Topology topology;
   private final ChaosConfig config;
   private final long runStart;
