@@ -163,16 +163,16 @@ public class WorkerApplication extends Application<WorkerConfiguration> {
       return;
     }
     JobMetrics metrics = new JobMetrics(environment.metrics(), job.name());
-    environment
-        .lifecycle()
-        .manage(
-            new JobRunner(
-                job,
-                settings,
-                () -> consumer(config.getKafka(), job.name(), pollSize(job, settings)),
-                jdbi,
-                breakers,
-                metrics));
+    JobRunner runner =
+        new JobRunner(
+            job,
+            settings,
+            () -> consumer(config.getKafka(), job.name(), pollSize(job, settings)),
+            jdbi,
+            breakers,
+            metrics);
+    environment.lifecycle().manage(runner);
+    environment.healthChecks().register("job-" + job.name(), runner.healthCheck());
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.uploads.worker.runtime;
 
+import com.codahale.metrics.health.HealthCheck;
 import dev.uploads.schema.Topics;
 import io.dropwizard.lifecycle.Managed;
 import java.time.Duration;
@@ -42,6 +43,7 @@ public final class JobRunner implements Managed {
   private final ExecutorService lanes;
   private final int concurrency;
   private volatile boolean running;
+  private volatile String failure;
   private Thread thread;
 
   public JobRunner(
@@ -88,6 +90,7 @@ public final class JobRunner implements Managed {
         return;
       } catch (RuntimeException e) {
         failures++;
+        failure = e.toString();
         metrics.restarted();
         long wait = Math.min(30_000L, 1_000L << Math.min(failures - 1, 5));
         LOG.error(
@@ -119,6 +122,7 @@ public final class JobRunner implements Managed {
           pausedAt = -1;
         }
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+        failure = null;
         if (System.currentTimeMillis() - lagCheckedAt > 5_000) {
           metrics.lag(lag(consumer));
           lagCheckedAt = System.currentTimeMillis();
@@ -285,6 +289,22 @@ public final class JobRunner implements Managed {
     } catch (RuntimeException e) {
       return -1;
     }
+  }
+
+  /**
+   * Unhealthy from a failure of the consumer loop until the new consumer's first poll: the worker's
+   * admin /healthcheck names the job and the failure.
+   */
+  public HealthCheck healthCheck() {
+    return new HealthCheck() {
+      @Override
+      protected Result check() {
+        String last = failure;
+        return last == null
+            ? Result.healthy()
+            : Result.unhealthy("job " + job.name() + " is restarting its consumer after " + last);
+      }
+    };
   }
 
   /** Finishes the records in hand, commits, and leaves the group. */

@@ -1,6 +1,7 @@
 package dev.uploads.worker.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.codahale.metrics.MetricRegistry;
@@ -143,6 +144,15 @@ class JobRunnerOrderTest {
             new JobMetrics(registry, job.name()));
     runner.start();
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (registry.meter("job.recording.restarts").getCount() == 0
+        && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    // The new consumer starts after a back-off of a second; until its first poll the job is
+    // unhealthy, and says why.
+    var restarting = runner.healthCheck().execute();
+    assertFalse(restarting.isHealthy());
+    assertTrue(restarting.getMessage().contains("the loop breaks"), restarting.getMessage());
     long committed = -1;
     while (committed < 8 && System.nanoTime() < deadline) {
       Thread.sleep(20);
@@ -151,6 +161,7 @@ class JobRunnerOrderTest {
         committed = offsets.get(partition) == null ? -1 : offsets.get(partition).offset();
       }
     }
+    assertTrue(runner.healthCheck().execute().isHealthy(), "healthy again");
     runner.stop();
     assertEquals(8, committed, "the second consumer committed its records");
     assertEquals(8, job.applied.size(), "the records after the refused commit were applied");
