@@ -125,31 +125,28 @@ class FencedRelayTest {
     long id = jdbi.withHandle(h -> h.createQuery("SELECT id FROM outbox").mapTo(Long.class).one());
     short shard =
         jdbi.withHandle(h -> h.createQuery("SELECT shard FROM outbox").mapTo(Short.class).one());
+    lease(jdbi, shard, "relay-b", "1 minute");
+    assertEquals(0, deleteAs(jdbi, id, "relay-a"), "relay-a does not hold the shard");
+    lease(jdbi, shard, "relay-b", "-1 second");
+    assertEquals(0, deleteAs(jdbi, id, "relay-b"), "relay-b's lease lapsed");
+    lease(jdbi, shard, "relay-b", "1 minute");
+    assertEquals(1, deleteAs(jdbi, id, "relay-b"), "the holder deletes it");
+  }
+
+  /** Gives {@code shard}'s lease to {@code owner} until now + {@code interval} (may be past). */
+  private static void lease(Jdbi jdbi, short shard, String owner, String interval) {
     jdbi.useHandle(
         h ->
             h.execute(
-                "UPDATE relay_shards SET owner = 'relay-b', lease_until = now() + interval '1 minute'"
+                "UPDATE relay_shards SET owner = ?, lease_until = now() + ?::interval"
                     + " WHERE shard = ?",
+                owner,
+                interval,
                 shard));
-    int byFormerOwner =
-        jdbi.withExtension(OutboxDao.class, dao -> dao.deleteHeld(new long[] {id}, "relay-a"));
-    assertEquals(0, byFormerOwner, "relay-a does not hold the shard");
-    jdbi.useHandle(
-        h ->
-            h.execute(
-                "UPDATE relay_shards SET lease_until = now() - interval '1 second' WHERE shard = ?",
-                shard));
-    int byLapsedOwner =
-        jdbi.withExtension(OutboxDao.class, dao -> dao.deleteHeld(new long[] {id}, "relay-b"));
-    assertEquals(0, byLapsedOwner, "relay-b's lease lapsed");
-    jdbi.useHandle(
-        h ->
-            h.execute(
-                "UPDATE relay_shards SET lease_until = now() + interval '1 minute' WHERE shard = ?",
-                shard));
-    int byOwner =
-        jdbi.withExtension(OutboxDao.class, dao -> dao.deleteHeld(new long[] {id}, "relay-b"));
-    assertEquals(1, byOwner, "the holder deletes it");
+  }
+
+  private static int deleteAs(Jdbi jdbi, long id, String relay) {
+    return jdbi.withExtension(OutboxDao.class, dao -> dao.deleteHeld(new long[] {id}, relay));
   }
 
   private static OutboxRelay relay(Jdbi jdbi, MetricRegistry registry) {

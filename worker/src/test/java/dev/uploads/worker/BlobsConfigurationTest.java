@@ -44,6 +44,8 @@ class BlobsConfigurationTest {
     assertRefused("blobs: {type: s3, bucket: b, accessKeyId: a}\n", "give both or neither");
     assertRefused("blobs: {type: s3, bucket: b, endpoint: minio:9000}\n", "http or https URL");
     assertRefused("blobs: {type: s3, bucket: b, partSize: 1MiB}\n", "partSize");
+    assertRefused(
+        "blobs: {type: s3, bucket: b, partSize: 8MiB, bufferBudget: 4MiB}\n", "bufferBudget");
     assertRefused("blobRoot: /a\nblobs: {type: filesystem, root: /b}\n", "not both");
   }
 

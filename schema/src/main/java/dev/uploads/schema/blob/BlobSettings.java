@@ -70,6 +70,13 @@ public class BlobSettings {
   /** s3: the size of one part of a multipart upload, and the most an upload buffers in memory. */
   @NotNull @JsonProperty private DataSize partSize = DataSize.mebibytes(8);
 
+  /**
+   * s3: memory for the buffers of all uploads in flight together (each holds what arrived, up to a
+   * part); an upload that would go beyond it is answered 503. None: a quarter of the heap, and at
+   * least two parts.
+   */
+  @JsonProperty private DataSize bufferBudget;
+
   /** s3: how long to wait for a connection. */
   @NotNull @JsonProperty private Duration connectTimeout = Duration.seconds(2);
 
@@ -102,8 +109,20 @@ public class BlobSettings {
   public BlobStore build() throws IOException {
     return switch (type) {
       case FILESYSTEM -> new FileSystemBlobStore(Path.of(root));
-      case S3 -> new S3BlobStore(s3Client(), bucket, (int) partSize.toBytes());
+      case S3 -> new S3BlobStore(s3Client(), bucket, (int) partSize.toBytes(), bufferBudget());
     };
+  }
+
+  long bufferBudget() {
+    return bufferBudget != null
+        ? bufferBudget.toBytes()
+        : Math.max(2 * partSize.toBytes(), Runtime.getRuntime().maxMemory() / 4);
+  }
+
+  @JsonIgnore
+  @AssertTrue(message = "bufferBudget must hold at least one part (partSize)")
+  public boolean isBufferBudgetAtLeastOnePart() {
+    return bufferBudget == null || bufferBudget.toBytes() >= partSize.toBytes();
   }
 
   private S3Client s3Client() {

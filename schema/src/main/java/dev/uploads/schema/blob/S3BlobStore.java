@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -26,17 +27,19 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * derived/<key>}, {@code tmp/} for writes in progress), so a file system root and a bucket can be
  * copied into each other as they are.
  *
- * <p>An upload streams in parts of {@code partSize} bytes, at most one of them in memory: a body
- * that fits in one part is hashed first and stored with one PutObject under its content key. A
- * larger one goes to a multipart upload under a temporary key, because its SHA-256, and so its
- * content key, is known only after the last byte; it is then copied inside the store to its content
- * key (no bytes travel back through this process) and the temporary object is deleted. Buffering a
- * whole upload instead would cost up to the upload size limit of memory per concurrent upload, and
- * spooling it to local disk would tie the API to a disk that the shared store exists to avoid.
- * Every failure before completion (too large, not an image, the client gone, the store failing)
- * aborts the multipart upload, so no parts are left behind. A process that dies mid-upload cannot
- * abort: the bucket's lifecycle rules should expire incomplete multipart uploads and {@code tmp/}
- * objects after a day (README).
+ * <p>An upload streams in parts of {@code partSize} bytes, at most one of them in memory, and all
+ * uploads in flight together hold no more than the buffer budget (beyond it an upload is refused as
+ * the store being unavailable, a 503 that the client retries, rather than the process running out
+ * of memory while a slow store keeps uploads waiting): a body that fits in one part is hashed first
+ * and stored with one PutObject under its content key. A larger one goes to a multipart upload
+ * under a temporary key, because its SHA-256, and so its content key, is known only after the last
+ * byte; it is then copied inside the store to its content key (no bytes travel back through this
+ * process) and the temporary object is deleted. Buffering a whole upload instead would cost up to
+ * the upload size limit of memory per concurrent upload, and spooling it to local disk would tie
+ * the API to a disk that the shared store exists to avoid. Every failure before completion (too
+ * large, not an image, the client gone, the store failing) aborts the multipart upload, so no parts
+ * are left behind. A process that dies mid-upload cannot abort: the bucket's lifecycle rules should
+ * expire incomplete multipart uploads and {@code tmp/} objects after a day (README).
  *
  * <p>SDK failures become the IOExceptions callers already handle: a missing key on a read is a
  * {@link NoSuchFileException}, anything else (refused connections, timeouts, 5xx, throttling, a
@@ -48,17 +51,22 @@ public final class S3BlobStore implements BlobStore {
   /** S3 refuses smaller parts, except the last. */
   public static final int MIN_PART_SIZE = 5 * 1024 * 1024;
 
+  /** The first buffer of an upload; it doubles as more of the body arrives, up to a part. */
+  private static final int FIRST_BUFFER = 64 * 1024;
+
   private final S3Client s3;
   private final String bucket;
   private final int partSize;
+  private final MemoryBudget budget;
 
-  public S3BlobStore(S3Client s3, String bucket, int partSize) {
+  public S3BlobStore(S3Client s3, String bucket, int partSize, long bufferBudget) {
     if (partSize < MIN_PART_SIZE) {
       throw new IllegalArgumentException("parts must have at least 5 MiB: " + partSize);
     }
     this.s3 = s3;
     this.bucket = bucket;
     this.partSize = partSize;
+    this.budget = new MemoryBudget(bufferBudget);
   }
 
   @Override
@@ -68,10 +76,33 @@ public final class S3BlobStore implements BlobStore {
     ImageType type = sniffed.type();
 
     LimitedReader reader = new LimitedReader(in, maxBytes, head);
-    // No larger than the limit allows: a 1 MiB limit needs no 8 MiB buffer.
-    byte[] part = new byte[(int) Math.min(partSize, maxBytes + 1)];
-    System.arraycopy(head, 0, part, 0, head.length);
-    int filled = reader.fill(part, head.length);
+    try (MemoryBudget.Lease memory = budget.lease()) {
+      return put(reader, type, head, maxBytes, memory);
+    }
+  }
+
+  /**
+   * The buffer holds what arrived, doubling from 64 KiB up to one part (no larger than the limit
+   * allows: a 1 MiB limit needs no 8 MiB buffer), so that a small image holds kilobytes, not a
+   * part, while it waits for a slow store. Each growth is taken from the budget first.
+   */
+  private StoredBlob put(
+      LimitedReader reader, ImageType type, byte[] head, long maxBytes, MemoryBudget.Lease memory)
+      throws IOException {
+    int largest = (int) Math.min(partSize, maxBytes + 1);
+    int first = Math.min(largest, Math.max(FIRST_BUFFER, head.length));
+    memory.grow(first);
+    byte[] buffer = new byte[first];
+    System.arraycopy(head, 0, buffer, 0, head.length);
+    int filled = reader.fill(buffer, head.length);
+    while (!reader.ended && buffer.length < largest) {
+      int grown = (int) Math.min(2L * buffer.length, largest);
+      memory.grow(grown - buffer.length);
+      buffer = Arrays.copyOf(buffer, grown);
+      filled = reader.fill(buffer, filled);
+    }
+    byte[] part = buffer;
+    int length = filled;
     if (reader.ended) {
       String hex = reader.hex();
       // Same key means same bytes: writing over an existing blob changes nothing.
@@ -81,11 +112,11 @@ public final class S3BlobStore implements BlobStore {
           () ->
               s3.putObject(
                   b -> b.bucket(bucket).key(contentKey(hex)).contentType(type.mediaType()),
-                  body(part, filled)));
+                  body(part, length)));
       return new StoredBlob(hex, hex, reader.size, type);
     }
     String temp = "tmp/" + UUID.randomUUID();
-    uploadInParts(temp, type, reader, part, filled);
+    uploadInParts(temp, type, reader, part, length);
     String hex = reader.hex();
     try {
       call(
@@ -102,6 +133,11 @@ public final class S3BlobStore implements BlobStore {
       deleteTemporary(temp);
     }
     return new StoredBlob(hex, hex, reader.size, type);
+  }
+
+  /** The bytes the buffers of uploads in flight hold now. */
+  long bufferedBytes() {
+    return budget.used();
   }
 
   private void uploadInParts(

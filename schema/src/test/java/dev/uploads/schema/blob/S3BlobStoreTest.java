@@ -21,6 +21,10 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -127,6 +131,84 @@ class S3BlobStoreTest {
     }
     assertEquals(List.of(contentName(blob.key())), objects(), "the temporary object is gone");
     assertEquals(0, pendingUploads());
+  }
+
+  /**
+   * A small upload holds what arrived, not a part; uploads in flight together hold no more than the
+   * budget, and one beyond it is refused as the store being unavailable (a 503 for the client)
+   * instead of the process running out of memory while a slow store keeps uploads waiting.
+   */
+  @Test
+  void uploadsInFlightHoldWhatArrivedWithinTheBufferBudget() throws Exception {
+    String json =
+        """
+        {"type": "s3", "bucket": "%s", "endpoint": "%s", "region": "%s", "pathStyle": true,
+         "accessKeyId": "%s", "secretAccessKey": "%s", "partSize": "5MiB",
+         "bufferBudget": "5MiB"}"""
+            .formatted(
+                bucket,
+                SharedInfra.s3().endpoint(),
+                LocalS3.REGION,
+                LocalS3.ACCESS_KEY_ID,
+                LocalS3.SECRET_ACCESS_KEY);
+    S3BlobStore budgeted = (S3BlobStore) JSON.readValue(json, BlobSettings.class).build();
+    ExecutorService uploads = Executors.newSingleThreadExecutor();
+    CountDownLatch smallGoOn = new CountDownLatch(1);
+    try {
+      // A 300 KB image stalled after 100 KB: its buffer grew from 64 KiB to 128 KiB, no more.
+      byte[] small = image(ImageTypeTest.PNG_HEAD, 300_000);
+      Future<StoredBlob> smallDone =
+          uploads.submit(() -> budgeted.put(stalling(small, 100_000, smallGoOn), 20 * MIB));
+      awaitBuffered(budgeted, 128 * 1024);
+
+      // A 7 MiB image needs a whole 5 MiB part; with the small one's share that is more than the
+      // budget, so it is refused before it reaches the store, and gives back what it took.
+      byte[] large = image(ImageTypeTest.JPEG_HEAD, 7 * MIB);
+      assertThrows(
+          BlobStoreUnavailableException.class,
+          () -> budgeted.put(new ByteArrayInputStream(large), 20 * MIB));
+      assertEquals(128 * 1024, budgeted.bufferedBytes(), "the refused upload gave back its share");
+      assertEquals(List.of(), objects(), "nothing reached the store");
+
+      smallGoOn.countDown();
+      assertEquals(sha256(small), smallDone.get(30, TimeUnit.SECONDS).key());
+      assertEquals(0, budgeted.bufferedBytes());
+
+      // With the budget free again, the large one goes through, a part at a time.
+      assertEquals(sha256(large), budgeted.put(new ByteArrayInputStream(large), 20 * MIB).key());
+      assertEquals(0, budgeted.bufferedBytes());
+      assertEquals(0, pendingUploads());
+    } finally {
+      smallGoOn.countDown();
+      uploads.shutdownNow();
+      budgeted.close();
+    }
+  }
+
+  /** {@code bytes}, delivering the first {@code stallAt} of them, then waiting for {@code goOn}. */
+  private static InputStream stalling(byte[] bytes, int stallAt, CountDownLatch goOn) {
+    return new ByteArrayInputStream(bytes) {
+      @Override
+      public synchronized int read(byte[] b, int off, int len) {
+        int delivered = bytes.length - available();
+        if (delivered >= stallAt) {
+          try {
+            goOn.await(30, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        return super.read(b, off, delivered < stallAt ? Math.min(len, stallAt - delivered) : len);
+      }
+    };
+  }
+
+  private static void awaitBuffered(S3BlobStore store, long bytes) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (store.bufferedBytes() != bytes && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertEquals(bytes, store.bufferedBytes());
   }
 
   @Test
