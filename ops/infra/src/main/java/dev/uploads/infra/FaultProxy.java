@@ -17,7 +17,6 @@ import java.util.concurrent.CountDownLatch;
  * <ul>
  *   <li>{@code POST /lose-next-reply} with the marker as the body (ISO-8859-1): the next reply that
  *       contains it is cut off, see {@link FlakyTcpProxy#loseNextReplyContaining};
- *   <li>{@code POST /drop-connections}: every open connection is cut;
  *   <li>{@code GET /}: {@code {"lostReplies":N,"acceptedConnections":N}}.
  * </ul>
  *
@@ -75,14 +74,6 @@ public final class FaultProxy implements AutoCloseable {
               proxy.loseNextReplyContaining(marker);
               answer(exchange, 202, "{}");
             }
-          }
-        });
-    control.createContext(
-        "/drop-connections",
-        exchange -> {
-          if (post(exchange)) {
-            proxy.dropConnections();
-            answer(exchange, 202, "{}");
           }
         });
     control.createContext(

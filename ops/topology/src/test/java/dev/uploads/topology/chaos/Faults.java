@@ -5,6 +5,9 @@ import com.github.dockerjava.api.model.ContainerNetwork;
 import dev.uploads.topology.Topology;
 import dev.uploads.topology.chaos.FaultSchedule.Kind;
 import dev.uploads.topology.chaos.FaultSchedule.Planned;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -105,14 +108,13 @@ final class Faults {
     String control = Live.url(topology.pgproxy, 8090);
     for (int i = 0; i < times; i++) {
       int before = lostReplies(control);
-      var armed =
+      HttpResponse<Void> armed =
           Live.HTTP.send(
-              java.net.http.HttpRequest.newBuilder(
-                      java.net.URI.create(control + "/lose-next-reply"))
+              HttpRequest.newBuilder(URI.create(control + "/lose-next-reply"))
                   .timeout(Duration.ofSeconds(5))
-                  .POST(java.net.http.HttpRequest.BodyPublishers.ofString("COMMIT\0"))
+                  .POST(HttpRequest.BodyPublishers.ofString("COMMIT\0"))
                   .build(),
-              java.net.http.HttpResponse.BodyHandlers.discarding());
+              HttpResponse.BodyHandlers.discarding());
       if (armed.statusCode() != 202) {
         throw new IllegalStateException("the fault proxy answered " + armed.statusCode());
       }

@@ -22,14 +22,15 @@ final class Services {
     long fenced = 0;
     for (GenericContainer<?> api : topology.apis) {
       healthy(api, "/healthcheck", reconciliation);
-      fenced += meters(api, "/metrics", "relay.fenced", reconciliation);
+      fenced += count(meters(api, "/metrics", reconciliation), "relay.fenced");
     }
     long refused = 0;
     long restarts = 0;
     for (GenericContainer<?> worker : topology.workers) {
       healthy(worker, "/admin/healthcheck", reconciliation);
-      refused += meters(worker, "/admin/metrics", ".commits-refused", reconciliation);
-      restarts += meters(worker, "/admin/metrics", ".restarts", reconciliation);
+      JsonNode meters = meters(worker, "/admin/metrics", reconciliation);
+      refused += count(meters, ".commits-refused");
+      restarts += count(meters, ".restarts");
     }
     reconciliation.figures.put("relay_rows_fenced", fenced);
     reconciliation.figures.put("job_commits_refused", refused);
@@ -37,39 +38,43 @@ final class Services {
   }
 
   private static void healthy(GenericContainer<?> service, String path, Reconciliation into) {
-    String name = service.getLabels().get(Topology.LABEL + ".name");
     try {
       int status =
           Live.get(Live.url(service, 8081) + path, null, Duration.ofSeconds(10)).statusCode();
       if (status != 200) {
-        into.discrepancies.add(name + " is not healthy after the drain: " + path + " " + status);
+        into.discrepancies.add(
+            name(service) + " is not healthy after the drain: " + path + " " + status);
       }
     } catch (Exception e) {
-      into.discrepancies.add(name + " does not answer " + path + " after the drain: " + e);
+      into.discrepancies.add(name(service) + " does not answer " + path + " after the drain: " + e);
+    }
+  }
+
+  /** The service's meters (an empty node, and a discrepancy, when it gives none). */
+  private static JsonNode meters(GenericContainer<?> service, String path, Reconciliation into) {
+    try {
+      return Live.JSON
+          .readTree(Live.get(Live.url(service, 8081) + path, null, Duration.ofSeconds(10)).body())
+          .path("meters");
+    } catch (Exception e) {
+      into.discrepancies.add("no metrics from " + name(service) + ": " + e);
+      return Live.JSON.createObjectNode();
     }
   }
 
   /** The sum of the counts of the meters whose names end with {@code suffix}. */
-  private static long meters(
-      GenericContainer<?> service, String path, String suffix, Reconciliation into) {
-    try {
-      JsonNode meters =
-          Live.JSON
-              .readTree(
-                  Live.get(Live.url(service, 8081) + path, null, Duration.ofSeconds(10)).body())
-              .path("meters");
-      long sum = 0;
-      for (Iterator<Map.Entry<String, JsonNode>> it = meters.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> meter = it.next();
-        if (meter.getKey().endsWith(suffix)) {
-          sum += meter.getValue().path("count").asLong();
-        }
+  private static long count(JsonNode meters, String suffix) {
+    long sum = 0;
+    for (Iterator<Map.Entry<String, JsonNode>> it = meters.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> meter = it.next();
+      if (meter.getKey().endsWith(suffix)) {
+        sum += meter.getValue().path("count").asLong();
       }
-      return sum;
-    } catch (Exception e) {
-      into.discrepancies.add(
-          "no metrics from " + service.getLabels().get(Topology.LABEL + ".name") + ": " + e);
-      return 0;
     }
+    return sum;
+  }
+
+  private static String name(GenericContainer<?> service) {
+    return service.getLabels().get(Topology.LABEL + ".name");
   }
 }
