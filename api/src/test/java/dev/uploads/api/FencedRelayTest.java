@@ -146,7 +146,7 @@ class FencedRelayTest {
   }
 
   private static int deleteAs(Jdbi jdbi, long id, String relay) {
-    return jdbi.withExtension(OutboxDao.class, dao -> dao.deleteHeld(new long[] {id}, relay));
+    return jdbi.withHandle(h -> OutboxDao.deleteHeld(h, new long[] {id}, relay));
   }
 
   private static OutboxRelay relay(Jdbi jdbi, MetricRegistry registry) {

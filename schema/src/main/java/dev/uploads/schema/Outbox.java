@@ -1,8 +1,10 @@
 package dev.uploads.schema;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
  * How every writer adds an event to the outbox table, inside its own business transaction. The
@@ -43,6 +45,32 @@ public final class Outbox {
   }
 
   /**
+   * Adds several events in the caller's transaction, in list order, with one round trip: the rows
+   * are sent as one JDBC batch of the same statement.
+   */
+  public static void appendAll(Handle handle, List<EventEnvelope> events) {
+    if (events.isEmpty()) {
+      return;
+    }
+    PreparedBatch batch = handle.prepareBatch(INSERT);
+    for (EventEnvelope event : events) {
+      batch
+          .bind("topic", event.topic())
+          .bind("key", event.key())
+          .bind("eventId", event.eventId())
+          .bind("type", event.type())
+          .bind("version", event.version())
+          .bind("occurredAt", event.occurredAt())
+          .bind("traceparent", event.traceparent())
+          .bind("headers", event.headers())
+          .bind("payload", event.payload())
+          .add();
+    }
+    batch.execute();
+    committed(handle);
+  }
+
+  /**
    * Adds a record whose value is kept byte for byte, such as a dead letter's original payload.
    * Explicit binding rather than a SqlObject: this runs in every business transaction, and
    * reflective binding cost more CPU than the insert itself.
@@ -70,6 +98,11 @@ public final class Outbox {
         .bind("headers", headersJson)
         .bind("payload", payload)
         .execute();
+    committed(handle);
+  }
+
+  /** Tells the process's notifier once the caller's transaction commits. */
+  private static void committed(Handle handle) {
     Runnable committed = handle.getConfig(OutboxCommits.class).listener();
     if (committed != null) {
       if (handle.isInTransaction()) {

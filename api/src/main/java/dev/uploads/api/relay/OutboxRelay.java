@@ -35,6 +35,7 @@ public final class OutboxRelay implements Managed {
   private final RelayMetrics metrics;
   private final ShardLeases leases;
   private final IntervalFunction backoff;
+  private final long window;
   private final String instanceId = "relay-" + UUID.randomUUID();
   private volatile boolean running;
   private Thread thread;
@@ -50,6 +51,7 @@ public final class OutboxRelay implements Managed {
     this.settings = settings;
     this.wakeup = wakeup;
     this.metrics = metrics;
+    this.window = settings.getBatchWindow().toMilliseconds();
     this.leases = new ShardLeases(jdbi, instanceId, settings.getLeaseDuration().toJavaDuration());
     this.backoff =
         IntervalFunction.ofExponentialRandomBackoff(
@@ -81,8 +83,15 @@ public final class OutboxRelay implements Managed {
         int published = shards.length == 0 ? 0 : publishBatch(shards);
         failures = 0;
         if (published < settings.getBatchSize()) {
-          wakeup.await(
-              Math.min(settings.getPollInterval().toMilliseconds(), renewEveryNanos / 1_000_000));
+          boolean signalled =
+              wakeup.await(
+                  Math.min(
+                      settings.getPollInterval().toMilliseconds(), renewEveryNanos / 1_000_000));
+          // Let the commits of the next few milliseconds join this wake-up's batch: one read,
+          // one produce request and one delete for all of them rather than for each.
+          if (signalled && window > 0 && !sleep(window)) {
+            break;
+          }
         }
       } catch (InterruptedException e) {
         break;
@@ -108,7 +117,7 @@ public final class OutboxRelay implements Managed {
    */
   int publishBatch(short[] shards) {
     List<OutboxRow> rows =
-        jdbi.withExtension(OutboxDao.class, dao -> dao.oldest(shards, settings.getBatchSize()));
+        jdbi.withHandle(h -> OutboxDao.oldest(h, shards, settings.getBatchSize()));
     if (rows.isEmpty()) {
       return 0;
     }
@@ -138,7 +147,7 @@ public final class OutboxRelay implements Managed {
     int deleted =
         done.length == 0
             ? 0
-            : jdbi.withExtension(OutboxDao.class, dao -> dao.deleteHeld(done, leases.instance()));
+            : jdbi.withHandle(h -> OutboxDao.deleteHeld(h, done, leases.instance()));
     metrics.published(deleted);
     int fenced = (rows.size() - sent.size()) + (done.length - deleted);
     if (sendFailure == null && fenced > 0) {

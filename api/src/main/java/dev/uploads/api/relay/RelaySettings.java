@@ -19,6 +19,13 @@ public class RelaySettings {
   /** Fallback wake-up when no commit signal arrives (signals normally wake the relay at once). */
   @NotNull @JsonProperty private Duration pollInterval = Duration.milliseconds(500);
 
+  /**
+   * How long a woken relay waits for more commits before it reads the outbox: a batch window. Under
+   * load it turns a cycle per commit into a cycle per window (one read, one produce request, one
+   * delete for every row in it); an event waits at most this much longer. 0 reads at once.
+   */
+  @NotNull @JsonProperty private Duration batchWindow = Duration.milliseconds(5);
+
   /** How long a shard lease lasts without renewal: the takeover time after a crash. */
   @NotNull @JsonProperty private Duration leaseDuration = Duration.seconds(5);
 
@@ -44,6 +51,10 @@ public class RelaySettings {
 
   public Duration getPollInterval() {
     return pollInterval;
+  }
+
+  public Duration getBatchWindow() {
+    return batchWindow;
   }
 
   public Duration getLeaseDuration() {

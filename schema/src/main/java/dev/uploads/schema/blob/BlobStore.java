@@ -3,6 +3,7 @@ package dev.uploads.schema.blob;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Map;
 
 /**
  * Where upload bytes live: a local file system ({@link FileSystemBlobStore}) or an S3-compatible
@@ -44,6 +45,17 @@ public interface BlobStore extends Closeable {
 
   /** Stores (or replaces) a blob whose key the caller derives, e.g. a thumbnail. */
   void putDerived(String key, byte[] bytes) throws IOException;
+
+  /**
+   * Stores several derived blobs, each as {@link #putDerived} would; a store may share the work
+   * between them (one directory sync for blobs side by side). Not atomic: after a failure some may
+   * be stored, which a retry replaces.
+   */
+  default void putDerivedAll(Map<String, byte[]> blobs) throws IOException {
+    for (Map.Entry<String, byte[]> blob : blobs.entrySet()) {
+      putDerived(blob.getKey(), blob.getValue());
+    }
+  }
 
   /** Releases connections; nothing to release by default. */
   @Override

@@ -12,7 +12,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -75,16 +79,37 @@ public final class FileSystemBlobStore implements BlobStore {
 
   @Override
   public void putDerived(String key, byte[] bytes) throws IOException {
-    Path target = derivedPath(BlobKey.requireDerivedKey(key));
-    Path temp = newTempFile();
+    putDerivedAll(Map.of(key, bytes));
+  }
+
+  /**
+   * Each blob is written and flushed under a temporary name first; then all are renamed into place
+   * and each directory that gained an entry is synced once, rather than once per blob.
+   */
+  @Override
+  public void putDerivedAll(Map<String, byte[]> blobs) throws IOException {
+    Map<Path, Path> renames = new LinkedHashMap<>();
     try {
-      try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        writeFully(out, bytes, bytes.length);
-        out.force(true);
+      for (Map.Entry<String, byte[]> blob : blobs.entrySet()) {
+        Path target = derivedPath(BlobKey.requireDerivedKey(blob.getKey()));
+        Path temp = newTempFile();
+        renames.put(temp, target);
+        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+          writeFully(out, blob.getValue(), blob.getValue().length);
+          out.force(true);
+        }
       }
-      publish(temp, target);
+      Set<Path> synced = new HashSet<>();
+      for (Map.Entry<Path, Path> rename : renames.entrySet()) {
+        publish(rename.getKey(), rename.getValue(), synced);
+      }
+      for (Path parent : synced) {
+        syncDirectory(parent);
+      }
     } finally {
-      Files.deleteIfExists(temp);
+      for (Path temp : renames.keySet()) {
+        Files.deleteIfExists(temp); // only after a failure: a renamed temp is gone
+      }
     }
   }
 
@@ -128,19 +153,33 @@ public final class FileSystemBlobStore implements BlobStore {
   }
 
   private static void publish(Path temp, Path target) throws IOException {
+    Set<Path> toSync = new HashSet<>();
+    publish(temp, target, toSync);
+    for (Path dir : toSync) {
+      syncDirectory(dir);
+    }
+  }
+
+  /**
+   * Renames the temporary file into place, creating its directories, and adds to {@code toSync}
+   * every directory whose entries changed: the new entry's, then every directory created for it, up
+   * to the one that already existed (a directory made since the last sync is itself only an
+   * unsynced entry of its parent). A rename is durable once they are synced.
+   */
+  private static void publish(Path temp, Path target, Set<Path> toSync) throws IOException {
     Path parent = target.getParent();
     Path existing = parent;
     while (!Files.isDirectory(existing)) {
       existing = existing.getParent();
     }
-    Files.createDirectories(parent);
-    Files.move(temp, target, ATOMIC_MOVE, REPLACE_EXISTING);
-    // The new entry, then every directory created for it, up to the one that already existed:
-    // a directory made since the last sync is itself only an unsynced entry of its parent.
-    for (Path dir = parent; !dir.equals(existing); dir = dir.getParent()) {
-      syncDirectory(dir);
+    if (!existing.equals(parent)) {
+      Files.createDirectories(parent);
     }
-    syncDirectory(existing);
+    Files.move(temp, target, ATOMIC_MOVE, REPLACE_EXISTING);
+    for (Path dir = parent; !dir.equals(existing); dir = dir.getParent()) {
+      toSync.add(dir);
+    }
+    toSync.add(existing);
   }
 
   private static void syncDirectory(Path directory) {

@@ -13,6 +13,12 @@ import dev.uploads.worker.runtime.ProcessedEvents;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
@@ -49,24 +55,135 @@ public final class EmailJob implements Job {
     return Set.of(UploadThumbnailed.TYPE);
   }
 
+  /**
+   * Mails recorded per transaction. Each mail is sent first, one by one on a pooled connection;
+   * then one transaction records the batch's deliveries and appends its events. A crash between the
+   * sends and the commit sends the batch's mails again, each with its Message-ID, as a crash after
+   * one send does today for that one.
+   */
+  public static final int BATCH = 16;
+
+  @Override
+  public int batchSize() {
+    return BATCH;
+  }
+
   @Override
   public Outcome apply(Delivery delivery) throws Exception {
     UUID eventId = delivery.requireEventId();
-    UploadThumbnailed ready;
-    try {
-      ready = EventJson.read(delivery.value(), UploadThumbnailed.class);
-    } catch (IOException | RuntimeException e) {
-      throw new PermanentFailure("upload.thumbnailed payload does not parse", e);
-    }
+    UploadThumbnailed ready = parse(delivery);
     EmailDao.Before before = EmailDao.before(jdbi, eventId, ready.accountId());
     if (before.seen()) {
       return Outcome.DUPLICATE;
     }
+    EmailDao.Sent sent = send(eventId, ready, before.recipient());
+    return jdbi.inTransaction(
+        h -> {
+          if (!ProcessedEvents.mark(h, NAME, eventId)) {
+            h.rollback();
+            return Outcome.DUPLICATE;
+          }
+          EmailDao.lockUpload(h, ready.uploadId());
+          EmailDao.recordDelivery(
+              h, eventId, ready.uploadId(), ready.accountId(), sent.recipient(), sent.messageId());
+          Outbox.append(h, event(sent, delivery));
+          return Outcome.APPLIED;
+        });
+  }
+
+  /**
+   * The batch: one query finds duplicates and addresses, the mails go out, and one transaction
+   * records them. A delivery that fails on its own (a payload, an address, the SMTP server, an open
+   * breaker) is left to the one-by-one path, which retries or dead-letters it.
+   */
+  @Override
+  public List<Outcome> applyAll(List<Delivery> deliveries) throws Exception {
+    Outcome[] outcomes = new Outcome[deliveries.size()];
+    UploadThumbnailed[] parsed = new UploadThumbnailed[deliveries.size()];
+    Set<UUID> ids = new HashSet<>();
+    Set<UUID> accounts = new HashSet<>();
+    for (int i = 0; i < deliveries.size(); i++) {
+      Delivery delivery = deliveries.get(i);
+      try {
+        parsed[i] = parse(delivery);
+        ids.add(delivery.requireEventId());
+        accounts.add(parsed[i].accountId());
+      } catch (PermanentFailure e) {
+        outcomes[i] = Outcome.ALONE;
+      }
+    }
+    EmailDao.BeforeAll before = EmailDao.beforeAll(jdbi, ids, accounts);
+    Set<String> leftOut = new HashSet<>();
+    Map<Integer, EmailDao.Sent> sent = new LinkedHashMap<>();
+    for (int i = 0; i < deliveries.size(); i++) {
+      Delivery delivery = deliveries.get(i);
+      if (outcomes[i] != null || leftOut.contains(delivery.key())) {
+        outcomes[i] = Outcome.ALONE;
+        leftOut.add(delivery.key());
+      } else if (before.seen().contains(delivery.eventId())) {
+        outcomes[i] = Outcome.DUPLICATE;
+      } else {
+        try {
+          UploadThumbnailed ready = parsed[i];
+          sent.put(
+              i,
+              send(
+                  delivery.eventId(),
+                  ready,
+                  Optional.ofNullable(before.recipients().get(ready.accountId()))));
+        } catch (Exception e) {
+          outcomes[i] = Outcome.ALONE;
+          leftOut.add(delivery.key());
+        }
+      }
+    }
+    if (!sent.isEmpty()) {
+      Set<UUID> fresh =
+          jdbi.inTransaction(
+              h -> {
+                Set<UUID> marked =
+                    ProcessedEvents.markAll(
+                        h, NAME, sent.values().stream().map(EmailDao.Sent::eventId).toList());
+                Map<UUID, Integer> applied = new LinkedHashMap<>();
+                sent.forEach(
+                    (i, s) -> {
+                      if (marked.contains(s.eventId())) {
+                        applied.putIfAbsent(s.eventId(), i);
+                      }
+                    });
+                if (!applied.isEmpty()) {
+                  List<EmailDao.Sent> rows = applied.values().stream().map(sent::get).toList();
+                  EmailDao.lockUploads(h, rows.stream().map(EmailDao.Sent::upload).toList());
+                  EmailDao.recordDeliveries(h, rows);
+                  Outbox.appendAll(
+                      h,
+                      applied.values().stream()
+                          .map(i -> event(sent.get(i), deliveries.get(i)))
+                          .toList());
+                }
+                return marked;
+              });
+      // remove: a second delivery of one event in the same batch is a duplicate too
+      sent.forEach(
+          (i, s) -> outcomes[i] = fresh.remove(s.eventId()) ? Outcome.APPLIED : Outcome.DUPLICATE);
+    }
+    return Arrays.asList(outcomes);
+  }
+
+  private static UploadThumbnailed parse(Delivery delivery) throws PermanentFailure {
+    try {
+      return EventJson.read(delivery.value(), UploadThumbnailed.class);
+    } catch (IOException | RuntimeException e) {
+      throw new PermanentFailure("upload.thumbnailed payload does not parse", e);
+    }
+  }
+
+  /** Sends the "ready" mail for the event over SMTP, through the breaker. */
+  private EmailDao.Sent send(UUID eventId, UploadThumbnailed ready, Optional<String> address)
+      throws Exception {
     String recipient =
-        before
-            .recipient()
-            .orElseThrow(
-                () -> new PermanentFailure("account " + ready.accountId() + " does not exist"));
+        address.orElseThrow(
+            () -> new PermanentFailure("account " + ready.accountId() + " does not exist"));
     String messageId = messageId(eventId);
     smtp.executeCallable(
         () -> {
@@ -81,22 +198,13 @@ public final class EmailJob implements Job {
                   + " thumbnails.\n");
           return null;
         });
-    return jdbi.inTransaction(
-        h -> {
-          if (!ProcessedEvents.mark(h, NAME, eventId)) {
-            h.rollback();
-            return Outcome.DUPLICATE;
-          }
-          EmailDao.lockUpload(h, ready.uploadId());
-          EmailDao.recordDelivery(
-              h, eventId, ready.uploadId(), ready.accountId(), recipient, messageId);
-          Outbox.append(
-              h,
-              EventEnvelope.of(
-                  new EmailSent(ready.uploadId(), ready.accountId(), recipient, messageId),
-                  Instant.now(),
-                  delivery.header(EventHeaders.TRACEPARENT)));
-          return Outcome.APPLIED;
-        });
+    return new EmailDao.Sent(eventId, ready.uploadId(), ready.accountId(), recipient, messageId);
+  }
+
+  private static EventEnvelope event(EmailDao.Sent sent, Delivery delivery) {
+    return EventEnvelope.of(
+        new EmailSent(sent.upload(), sent.account(), sent.recipient(), sent.messageId()),
+        Instant.now(),
+        delivery.header(EventHeaders.TRACEPARENT));
   }
 }

@@ -114,21 +114,34 @@ final class Attempts {
     return delivery.topic().equals(Topics.redrive(job.name()));
   }
 
-  /** One transaction for the whole batch; false sends the caller to the one-by-one path. */
-  boolean runBatch(List<Delivery> deliveries) {
+  /**
+   * One transaction for the whole batch: the outcome of each delivery ({@link Job.Outcome#ALONE}
+   * for one the caller applies on its own), or null when the batch failed as a whole and the caller
+   * takes the one-by-one path.
+   */
+  List<Job.Outcome> runBatch(List<Delivery> deliveries) {
     long started = System.nanoTime();
+    List<Job.Outcome> outcomes;
     try {
-      for (Job.Outcome outcome : job.applyAll(deliveries)) {
+      outcomes = job.applyAll(deliveries);
+    } catch (Exception e) {
+      return null;
+    }
+    int applied = 0;
+    for (Job.Outcome outcome : outcomes) {
+      if (outcome != Job.Outcome.ALONE) {
         (outcome == Job.Outcome.DUPLICATE ? metrics.duplicates : metrics.processed).mark();
+        applied++;
       }
-      long each = (System.nanoTime() - started) / deliveries.size();
-      for (int i = 0; i < deliveries.size(); i++) {
+    }
+    if (applied > 0) {
+      metrics.batchSize.update(applied);
+      long each = (System.nanoTime() - started) / applied;
+      for (int i = 0; i < applied; i++) {
         metrics.latency.update(each, java.util.concurrent.TimeUnit.NANOSECONDS);
       }
-      return true;
-    } catch (Exception e) {
-      return false;
     }
+    return outcomes;
   }
 
   private Result giveUp(Delivery delivery, List<Attempt> attempts, Throwable last) {

@@ -27,18 +27,22 @@ public interface Job {
   Outcome apply(Delivery delivery) throws Exception;
 
   /**
-   * How many consecutive deliveries of one lane this job can apply in one transaction. Jobs with a
-   * cheap effect (counters) batch to share one commit among many events; jobs with external effects
-   * apply one at a time.
+   * How many consecutive deliveries of one lane this job can apply in one transaction: the events
+   * share one commit (and its fsync) and a few set-based statements instead of a round trip per
+   * row. 1 applies one at a time.
    */
   default int batchSize() {
     return 1;
   }
 
   /**
-   * Applies several deliveries in one transaction, each at most once. Any exception rolls the whole
-   * batch back; the runtime then applies the deliveries one by one, with retries and dead letters
-   * as usual, so a bad event cannot hold good ones hostage.
+   * Applies several deliveries in one transaction, each at most once, and returns one outcome per
+   * delivery. Any exception rolls the whole batch back; the runtime then applies the deliveries one
+   * by one, with retries and dead letters as usual, so a bad event cannot hold good ones hostage. A
+   * delivery whose own part failed before the transaction (an external effect, a payload) can be
+   * left out with {@link Outcome#ALONE}: the runtime then applies it on its own, after the batch.
+   * So that a key's events keep their order, a job that leaves one out also leaves out every later
+   * delivery of the same key in the batch.
    */
   default List<Outcome> applyAll(List<Delivery> deliveries) throws Exception {
     throw new UnsupportedOperationException(name() + " applies one delivery at a time");
@@ -52,6 +56,8 @@ public interface Job {
 
   enum Outcome {
     APPLIED,
-    DUPLICATE
+    DUPLICATE,
+    /** Only from {@link #applyAll}: not applied in the batch; the runtime applies it on its own. */
+    ALONE
   }
 }

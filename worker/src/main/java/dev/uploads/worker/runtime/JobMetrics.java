@@ -1,6 +1,7 @@
 package dev.uploads.worker.runtime;
 
 import com.codahale.metrics.Gauge;
+import com.codahale.metrics.Histogram;
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.SlidingTimeWindowArrayReservoir;
@@ -10,7 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Per job, on the admin port: processed, duplicates, retries, dead letters, the outcomes of
- * operator replays, latency, lag, offsets refused after a rebalance, and consumer restarts.
+ * operator replays, latency, lag, offsets refused after a rebalance, consumer restarts, and how
+ * many events each batch transaction applied.
  */
 public final class JobMetrics {
   final Meter processed;
@@ -23,6 +25,7 @@ public final class JobMetrics {
   final Timer latency;
   final Meter commitsRefused;
   final Meter restarts;
+  final Histogram batchSize;
   private final AtomicLong lag = new AtomicLong();
 
   public JobMetrics(MetricRegistry registry, String job) {
@@ -40,6 +43,10 @@ public final class JobMetrics {
     registry.register(MetricRegistry.name("job", job, "consumer-lag"), (Gauge<Long>) lag::get);
     commitsRefused = registry.meter(MetricRegistry.name("job", job, "commits-refused"));
     restarts = registry.meter(MetricRegistry.name("job", job, "restarts"));
+    batchSize =
+        registry.histogram(
+            MetricRegistry.name("job", job, "batch-size"),
+            () -> new Histogram(new SlidingTimeWindowArrayReservoir(1, TimeUnit.MINUTES)));
   }
 
   /** The group moved partitions while a batch was applied, and refused its offsets. */

@@ -202,9 +202,14 @@ public final class JobRunner implements Managed {
                   if (stop.get() || !this.running) {
                     return;
                   }
-                  int batched = applyBatch(all, lane, position, done);
-                  if (batched > 0) {
-                    position += batched;
+                  Step batched = applyBatch(all, lane, position, done);
+                  if (batched.dependencyDown()) {
+                    dependencyDown.set(true);
+                    stop.set(true);
+                    return;
+                  }
+                  if (batched.applied() > 0) {
+                    position += batched.applied();
                     continue;
                   }
                   int index = lane.get(position);
@@ -231,14 +236,20 @@ public final class JobRunner implements Managed {
     return positions(all, done, dependencyDown.get());
   }
 
+  /** How far a batch got: deliveries done, and whether one of them found a dependency down. */
+  private record Step(int applied, boolean dependencyDown) {
+    static final Step NONE = new Step(0, false);
+  }
+
   /**
    * Applies the run of batchable records starting at {@code position} in one transaction, when the
-   * job batches; returns how many it applied (0: take the one-by-one path).
+   * job batches, then on its own each delivery the job left out of it. Step.NONE takes the
+   * one-by-one path.
    */
-  private int applyBatch(
+  private Step applyBatch(
       List<ConsumerRecord<byte[], byte[]>> all, List<Integer> lane, int position, boolean[] done) {
     if (job.batchSize() <= 1) {
-      return 0;
+      return Step.NONE;
     }
     List<Delivery> batch = new ArrayList<>();
     for (int i = position; i < lane.size() && batch.size() < job.batchSize(); i++) {
@@ -248,13 +259,22 @@ public final class JobRunner implements Managed {
       }
       batch.add(delivery);
     }
-    if (batch.size() < 2 || !attempts.runBatch(batch)) {
-      return 0;
+    if (batch.size() < 2) {
+      return Step.NONE;
+    }
+    List<Job.Outcome> outcomes = attempts.runBatch(batch);
+    if (outcomes == null) {
+      return Step.NONE;
     }
     for (int i = 0; i < batch.size(); i++) {
+      if (outcomes.get(i) == Job.Outcome.ALONE
+          && attempts.run(batch.get(i)) == Attempts.Result.DEPENDENCY_DOWN) {
+        // Later deliveries the batch applied are delivered again and skipped as duplicates.
+        return new Step(i, true);
+      }
       done[lane.get(position + i)] = true;
     }
-    return batch.size();
+    return new Step(batch.size(), false);
   }
 
   /** Per partition: commit up to the first record not done, and read again from there. */

@@ -1,5 +1,9 @@
 package dev.uploads.worker.runtime;
 
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -43,5 +47,38 @@ public final class ProcessedEvents {
                 .bind("eventId", eventId)
                 .mapTo(Boolean.class)
                 .one());
+  }
+
+  /** Which of the events job {@code job} has applied already; one round trip for a batch. */
+  public static Set<UUID> seenAmong(Handle handle, String job, Collection<UUID> eventIds) {
+    if (eventIds.isEmpty()) {
+      return new HashSet<>();
+    }
+    return new HashSet<>(
+        handle
+            .createQuery(
+                "SELECT event_id FROM processed_events"
+                    + " WHERE job = :job AND event_id = ANY(CAST(:events AS uuid[]))")
+            .bind("job", job)
+            .bindArray("events", UUID.class, List.copyOf(eventIds))
+            .mapTo(UUID.class)
+            .list());
+  }
+
+  /**
+   * {@link #mark} for a batch in one statement: returns the events marked now. An event that
+   * appears twice is marked once; the caller applies it once.
+   */
+  public static Set<UUID> markAll(Handle handle, String job, Collection<UUID> eventIds) {
+    return new HashSet<>(
+        handle
+            .createQuery(
+                "INSERT INTO processed_events (job, event_id)"
+                    + " SELECT DISTINCT CAST(:job AS text), e FROM unnest(CAST(:events AS uuid[])) AS e"
+                    + " ON CONFLICT DO NOTHING RETURNING event_id")
+            .bind("job", job)
+            .bindArray("events", UUID.class, List.copyOf(eventIds))
+            .mapTo(UUID.class)
+            .list());
   }
 }

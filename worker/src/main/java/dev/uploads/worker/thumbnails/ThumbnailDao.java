@@ -1,6 +1,11 @@
 package dev.uploads.worker.thumbnails;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 
@@ -59,6 +64,67 @@ final class ThumbnailDao {
         .bind("id", upload)
         .bind("code", failure.code())
         .bind("detail", failure.detail())
+        .execute();
+  }
+
+  /**
+   * Locks the uploads' rows, in id order so that concurrent batches never deadlock; returns the ids
+   * that exist.
+   */
+  static Set<UUID> lockAll(Handle h, Collection<UUID> uploads) {
+    return new HashSet<>(
+        h.createQuery(
+                "SELECT id FROM uploads WHERE id = ANY(CAST(:ids AS uuid[])) ORDER BY id FOR UPDATE")
+            .bindArray("ids", UUID.class, List.copyOf(uploads))
+            .mapTo(UUID.class)
+            .list());
+  }
+
+  /** One stored thumbnail row: {@code size} is the configured width it is addressed by. */
+  record Row(UUID upload, int size, int width, int height, String key) {}
+
+  /** {@link #insertThumbnail} for many rows in one statement. */
+  static void insertAll(Handle h, List<Row> rows) {
+    List<UUID> uploads = new ArrayList<>(rows.size());
+    List<Integer> sizes = new ArrayList<>(rows.size());
+    List<Integer> widths = new ArrayList<>(rows.size());
+    List<Integer> heights = new ArrayList<>(rows.size());
+    List<String> keys = new ArrayList<>(rows.size());
+    for (Row row : rows) {
+      uploads.add(row.upload());
+      sizes.add(row.size());
+      widths.add(row.width());
+      heights.add(row.height());
+      keys.add(row.key());
+    }
+    h.createUpdate(
+            """
+            INSERT INTO thumbnails (upload_id, size, width, height, content_type, blob_key)
+            SELECT upload_id, size, width, height, 'image/jpeg', blob_key
+            FROM unnest(CAST(:uploads AS uuid[]), CAST(:sizes AS int[]), CAST(:widths AS int[]),
+                        CAST(:heights AS int[]), CAST(:keys AS text[]))
+                 AS t(upload_id, size, width, height, blob_key)
+            ON CONFLICT (upload_id, size) DO UPDATE SET width = EXCLUDED.width,
+                                                       height = EXCLUDED.height,
+                                                       blob_key = EXCLUDED.blob_key
+            """)
+        .bindArray("uploads", UUID.class, uploads)
+        .bindArray("sizes", Integer.class, sizes)
+        .bindArray("widths", Integer.class, widths)
+        .bindArray("heights", Integer.class, heights)
+        .bindArray("keys", String.class, keys)
+        .execute();
+  }
+
+  /** {@link #markReady} for many uploads in one statement. */
+  static int markAllReady(Handle h, Collection<UUID> uploads) {
+    return h.createUpdate(
+            """
+            UPDATE uploads SET status = 'ready', failure_code = NULL, failure_detail = NULL,
+                               updated_at = now()
+            WHERE id = ANY(CAST(:ids AS uuid[]))
+            """)
+        .bindArray("ids", UUID.class, List.copyOf(uploads))
         .execute();
   }
 }

@@ -18,7 +18,12 @@ import java.io.InputStream;
 import java.nio.file.NoSuchFileException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
@@ -55,6 +60,18 @@ public final class ThumbnailJob implements Job {
     return Set.of(UploadReceived.TYPE);
   }
 
+  /**
+   * Uploads made ready per transaction. Each upload's thumbnails are made and stored first, one by
+   * one; then one transaction marks the whole batch processed and ready and appends its events, so
+   * a batch shares one commit and five statements instead of seven round trips per upload.
+   */
+  public static final int BATCH = 32;
+
+  @Override
+  public int batchSize() {
+    return BATCH;
+  }
+
   @Override
   public Outcome apply(Delivery delivery) throws Exception {
     UUID eventId = delivery.requireEventId();
@@ -62,28 +79,7 @@ public final class ThumbnailJob implements Job {
     if (ProcessedEvents.seen(jdbi, NAME, eventId)) {
       return Outcome.DUPLICATE;
     }
-    // A missing blob is the store's answer, not its failure: the breaker sees a success, the
-    // retries see the MissingBlobException (see there).
-    Blob original = blobBreaker.executeCallable(() -> read(upload.blobKey()));
-    if (original.missing() != null) {
-      throw new MissingBlobException(upload.blobKey(), original.missing());
-    }
-    List<Thumbnail> made;
-    try {
-      made = thumbnailer.make(original.bytes());
-    } catch (UndecodableImageException | ImageTooLargeException e) {
-      throw new PermanentFailure(e.getMessage(), e);
-    }
-    List<UploadThumbnailed.Thumbnail> stored = new ArrayList<>();
-    for (Thumbnail thumbnail : made) {
-      String key = "thumbnails/" + upload.uploadId() + "/" + thumbnail.requestedWidth() + ".jpg";
-      blobBreaker.executeCallable(
-          () -> {
-            blobs.putDerived(key, thumbnail.bytes());
-            return null;
-          });
-      stored.add(new UploadThumbnailed.Thumbnail(thumbnail.width(), thumbnail.height(), key));
-    }
+    Made made = make(upload, delivery);
     return jdbi.inTransaction(
         h -> {
           if (!ProcessedEvents.mark(h, NAME, eventId)) {
@@ -94,25 +90,127 @@ public final class ThumbnailJob implements Job {
           if (ThumbnailDao.lock(h, upload.uploadId()).isEmpty()) {
             throw new PermanentFailure("upload " + upload.uploadId() + " does not exist");
           }
-          for (int i = 0; i < made.size(); i++) {
-            Thumbnail t = made.get(i);
+          for (ThumbnailDao.Row row : made.rows()) {
             ThumbnailDao.insertThumbnail(
-                h,
-                upload.uploadId(),
-                t.requestedWidth(),
-                t.width(),
-                t.height(),
-                stored.get(i).blobKey());
+                h, row.upload(), row.size(), row.width(), row.height(), row.key());
           }
           ThumbnailDao.markReady(h, upload.uploadId());
-          Outbox.append(
-              h,
-              EventEnvelope.of(
-                  new UploadThumbnailed(upload.uploadId(), upload.accountId(), stored),
-                  Instant.now(),
-                  delivery.header(EventHeaders.TRACEPARENT)));
+          Outbox.append(h, made.event());
           return Outcome.APPLIED;
         });
+  }
+
+  /**
+   * The batch: duplicates are found with one query, thumbnails are made and stored for the rest,
+   * and one transaction records them. A delivery that fails on its own (a payload, a blob, an
+   * image, an open breaker) is left to the one-by-one path, which retries or dead-letters it; an
+   * upload missing from the database fails the batch, which then runs one by one too.
+   */
+  @Override
+  public List<Outcome> applyAll(List<Delivery> deliveries) throws Exception {
+    Outcome[] outcomes = new Outcome[deliveries.size()];
+    Set<UUID> ids = new HashSet<>();
+    for (Delivery delivery : deliveries) {
+      if (delivery.eventId() != null) {
+        ids.add(delivery.eventId());
+      }
+    }
+    Set<UUID> seen = jdbi.withHandle(h -> ProcessedEvents.seenAmong(h, NAME, ids));
+    Set<String> leftOut = new HashSet<>();
+    Map<Integer, Made> made = new LinkedHashMap<>();
+    for (int i = 0; i < deliveries.size(); i++) {
+      Delivery delivery = deliveries.get(i);
+      if (delivery.eventId() == null || leftOut.contains(delivery.key())) {
+        outcomes[i] = Outcome.ALONE;
+      } else if (seen.contains(delivery.eventId())) {
+        outcomes[i] = Outcome.DUPLICATE;
+      } else {
+        try {
+          made.put(i, make(parse(delivery), delivery));
+        } catch (Exception e) {
+          outcomes[i] = Outcome.ALONE;
+          leftOut.add(delivery.key());
+        }
+      }
+    }
+    if (!made.isEmpty()) {
+      Set<UUID> fresh = jdbi.inTransaction(h -> commit(h, made.values()));
+      made.forEach(
+          (i, m) ->
+              // remove: a second delivery of one event in the same batch is a duplicate too
+              outcomes[i] = fresh.remove(m.eventId()) ? Outcome.APPLIED : Outcome.DUPLICATE);
+    }
+    return Arrays.asList(outcomes);
+  }
+
+  private static Set<UUID> commit(Handle h, Collection<Made> batch) throws PermanentFailure {
+    Set<UUID> fresh = ProcessedEvents.markAll(h, NAME, batch.stream().map(Made::eventId).toList());
+    Map<UUID, Made> applied = new LinkedHashMap<>();
+    for (Made m : batch) {
+      if (fresh.contains(m.eventId())) {
+        applied.putIfAbsent(m.eventId(), m);
+      }
+    }
+    if (applied.isEmpty()) {
+      return fresh;
+    }
+    List<UUID> uploads = applied.values().stream().map(Made::upload).toList();
+    // Lock the uploads first: their events then enter the outbox in commit order.
+    Set<UUID> existing = ThumbnailDao.lockAll(h, uploads);
+    if (existing.size() < new HashSet<>(uploads).size()) {
+      throw new PermanentFailure("an upload of the batch does not exist");
+    }
+    ThumbnailDao.insertAll(h, applied.values().stream().flatMap(m -> m.rows().stream()).toList());
+    ThumbnailDao.markAllReady(h, uploads);
+    Outbox.appendAll(h, applied.values().stream().map(Made::event).toList());
+    return fresh;
+  }
+
+  /** An upload's thumbnails, made and stored: the rows and the event that record them. */
+  private record Made(
+      UUID eventId, UUID upload, List<ThumbnailDao.Row> rows, EventEnvelope event) {}
+
+  /** Reads the upload, makes its thumbnails and stores them under keys derived from its id. */
+  private Made make(UploadReceived upload, Delivery delivery) throws Exception {
+    UUID eventId = delivery.requireEventId();
+    // A missing blob is the store's answer, not its failure: the breaker sees a success, the
+    // retries see the MissingBlobException (see there).
+    Blob original = blobBreaker.executeCallable(() -> read(upload.blobKey()));
+    if (original.missing() != null) {
+      throw new MissingBlobException(upload.blobKey(), original.missing());
+    }
+    List<Thumbnail> thumbnails;
+    try {
+      thumbnails = thumbnailer.make(original.bytes());
+    } catch (UndecodableImageException | ImageTooLargeException e) {
+      throw new PermanentFailure(e.getMessage(), e);
+    }
+    List<ThumbnailDao.Row> rows = new ArrayList<>();
+    List<UploadThumbnailed.Thumbnail> stored = new ArrayList<>();
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    for (Thumbnail thumbnail : thumbnails) {
+      String key = "thumbnails/" + upload.uploadId() + "/" + thumbnail.requestedWidth() + ".jpg";
+      files.put(key, thumbnail.bytes());
+      rows.add(
+          new ThumbnailDao.Row(
+              upload.uploadId(),
+              thumbnail.requestedWidth(),
+              thumbnail.width(),
+              thumbnail.height(),
+              key));
+      stored.add(new UploadThumbnailed.Thumbnail(thumbnail.width(), thumbnail.height(), key));
+    }
+    blobBreaker.executeCallable(
+        () -> {
+          blobs.putDerivedAll(files);
+          return null;
+        });
+    EventEnvelope event =
+        EventEnvelope.of(
+            new UploadThumbnailed(upload.uploadId(), upload.accountId(), stored),
+            Instant.now(),
+            delivery.header(EventHeaders.TRACEPARENT));
+    return new Made(eventId, upload.uploadId(), rows, event);
   }
 
   @Override

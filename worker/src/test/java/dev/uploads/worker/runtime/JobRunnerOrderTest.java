@@ -170,6 +170,64 @@ class JobRunnerOrderTest {
     assertEquals(1, registry.meter("job.recording.restarts").getCount());
   }
 
+  /**
+   * A batching job that leaves a delivery out of its batch (its own part failed) gets it applied on
+   * its own, together with every later event of that key the job also left out, in offset order;
+   * the rest of the batch is applied once, in it.
+   */
+  @Test
+  void whatABatchLeavesOutIsAppliedAloneInKeyOrder() throws Exception {
+    MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+    TopicPartition partition = new TopicPartition(Topics.UPLOADS, 0);
+    consumer.schedulePollTask(
+        () -> {
+          consumer.rebalance(List.of(partition));
+          consumer.updateBeginningOffsets(Map.of(partition, 0L));
+          long offset = 0;
+          for (int seq = 0; seq < EVENTS_PER_KEY; seq++) {
+            for (int key = 0; key < KEYS; key++) {
+              consumer.addRecord(record(partition, offset++, "key-" + key, seq));
+            }
+          }
+        });
+    BatchingJob job = new BatchingJob("key-3", 4);
+    MetricRegistry registry = new MetricRegistry();
+    JobRunner runner =
+        new JobRunner(
+            job,
+            new JobSettings(),
+            () -> consumer,
+            Jdbi.create("jdbc:postgresql://127.0.0.1:1/unused"),
+            new Breakers(3, Duration.ofSeconds(1), registry),
+            new JobMetrics(registry, job.name()));
+    runner.start();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    long committed = -1;
+    while (committed < KEYS * EVENTS_PER_KEY && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+      var offsets = consumer.committed(Set.of(partition));
+      committed = offsets.get(partition) == null ? -1 : offsets.get(partition).offset();
+    }
+    runner.stop();
+    assertEquals((long) KEYS * EVENTS_PER_KEY, committed);
+
+    assertEquals(KEYS * EVENTS_PER_KEY, job.applied.size(), "each event applied once");
+    Map<String, List<Integer>> byKey = new HashMap<>();
+    for (String[] applied : job.applied) {
+      byKey.computeIfAbsent(applied[0], k -> new ArrayList<>()).add(Integer.parseInt(applied[1]));
+    }
+    for (List<Integer> sequence : byKey.values()) {
+      for (int i = 0; i < sequence.size(); i++) {
+        assertEquals(i, sequence.get(i), "events of one key in order: " + sequence);
+      }
+    }
+    assertTrue(job.alone.contains("key-3/4"), "the failing one alone: " + job.alone);
+    assertTrue(
+        job.alone.stream().allMatch(a -> a.startsWith("key-3/")),
+        "only that key's events alone: " + job.alone);
+    assertTrue(registry.histogram("job.batching.batch-size").getSnapshot().getMax() > 1);
+  }
+
   private static ConsumerRecord<byte[], byte[]> record(
       TopicPartition partition, long offset, String key, int seq) {
     RecordHeaders headers = new RecordHeaders();
@@ -214,6 +272,63 @@ class JobRunnerOrderTest {
           new String[] {delivery.key(), new String(delivery.value(), StandardCharsets.UTF_8)});
       inFlight.decrementAndGet();
       return Outcome.APPLIED;
+    }
+  }
+
+  /**
+   * Applies batches, but leaves out one event (key, sequence) and the later events of its key in
+   * the same batch, as a job does when an event's own external effect fails.
+   */
+  private static final class BatchingJob implements Job {
+    final List<String[]> applied = Collections.synchronizedList(new ArrayList<>());
+    final List<String> alone = Collections.synchronizedList(new ArrayList<>());
+    private final String failingKey;
+    private final int failingSeq;
+
+    BatchingJob(String failingKey, int failingSeq) {
+      this.failingKey = failingKey;
+      this.failingSeq = failingSeq;
+    }
+
+    @Override
+    public String name() {
+      return "batching";
+    }
+
+    @Override
+    public Set<String> handles() {
+      return Set.of(UploadReceived.TYPE);
+    }
+
+    @Override
+    public int batchSize() {
+      return 16;
+    }
+
+    @Override
+    public Outcome apply(Delivery delivery) {
+      String seq = new String(delivery.value(), StandardCharsets.UTF_8);
+      alone.add(delivery.key() + "/" + seq);
+      applied.add(new String[] {delivery.key(), seq});
+      return Outcome.APPLIED;
+    }
+
+    @Override
+    public List<Outcome> applyAll(List<Delivery> deliveries) {
+      List<Outcome> outcomes = new ArrayList<>();
+      Set<String> leftOut = new java.util.HashSet<>();
+      for (Delivery delivery : deliveries) {
+        String seq = new String(delivery.value(), StandardCharsets.UTF_8);
+        boolean fails = delivery.key().equals(failingKey) && Integer.parseInt(seq) == failingSeq;
+        if (fails || leftOut.contains(delivery.key())) {
+          leftOut.add(delivery.key());
+          outcomes.add(Outcome.ALONE);
+        } else {
+          applied.add(new String[] {delivery.key(), seq});
+          outcomes.add(Outcome.APPLIED);
+        }
+      }
+      return outcomes;
     }
   }
 }
