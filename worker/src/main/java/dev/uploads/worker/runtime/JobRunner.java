@@ -176,15 +176,16 @@ public final class JobRunner implements Managed {
   private Batch process(ConsumerRecords<byte[], byte[]> records) {
     List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
     records.forEach(all::add);
+    int laneCount = lanes(all.size(), concurrency, job.batchSize());
     List<List<Integer>> byLane = new ArrayList<>();
-    for (int i = 0; i < concurrency; i++) {
+    for (int i = 0; i < laneCount; i++) {
       byLane.add(new ArrayList<>());
     }
     for (int i = 0; i < all.size(); i++) {
       ConsumerRecord<byte[], byte[]> record = all.get(i);
       int hash =
           record.key() == null ? record.partition() : java.util.Arrays.hashCode(record.key());
-      byLane.get(Math.floorMod(hash, concurrency)).add(i);
+      byLane.get(Math.floorMod(hash, laneCount)).add(i);
     }
     boolean[] done = new boolean[all.size()];
     AtomicBoolean stop = new AtomicBoolean();
@@ -234,6 +235,16 @@ public final class JobRunner implements Managed {
       }
     }
     return positions(all, done, dependencyDown.get());
+  }
+
+  /**
+   * How many lanes share a poll of {@code records}: up to the job's concurrency, but no more than
+   * it takes to fill each lane's batch. A few records then make one batch and one transaction
+   * rather than one small transaction per lane, and a backlog still spreads over every lane.
+   */
+  static int lanes(int records, int concurrency, int batchSize) {
+    int needed = (records + batchSize - 1) / Math.max(1, batchSize);
+    return Math.max(1, Math.min(concurrency, needed));
   }
 
   /** How far a batch got: deliveries done, and whether one of them found a dependency down. */

@@ -228,6 +228,17 @@ class JobRunnerOrderTest {
     assertTrue(registry.histogram("job.batching.batch-size").getSnapshot().getMax() > 1);
   }
 
+  @Test
+  void aPollUsesOnlyTheLanesItsBatchesFill() {
+    assertEquals(1, JobRunner.lanes(7, 4, 8), "a few events: one lane, one transaction");
+    assertEquals(2, JobRunner.lanes(9, 4, 8));
+    assertEquals(4, JobRunner.lanes(500, 4, 8), "a backlog: every lane");
+    assertEquals(1, JobRunner.lanes(400, 4, 500));
+    assertEquals(4, JobRunner.lanes(2_000, 4, 500));
+    assertEquals(3, JobRunner.lanes(3, 4, 1), "one at a time: a lane per event, up to four");
+    assertEquals(1, JobRunner.lanes(0, 4, 1));
+  }
+
   private static ConsumerRecord<byte[], byte[]> record(
       TopicPartition partition, long offset, String key, int seq) {
     RecordHeaders headers = new RecordHeaders();
