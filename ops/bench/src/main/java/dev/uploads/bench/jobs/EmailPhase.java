@@ -1,0 +1,120 @@
+package dev.uploads.bench.jobs;
+
+import dev.uploads.infra.LocalSmtp;
+import dev.uploads.schema.UploadThumbnailed;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Email throughput: {@code upload.thumbnailed} events for ready uploads of accounts with addresses,
+ * handled by the emails job alone (already joined) against the real local SMTP server, timed from
+ * the first record written until the server holds every mail. One SMTP conversation and one
+ * PostgreSQL transaction per event.
+ */
+final class EmailPhase {
+  private static final String GROUP = "emails";
+
+  private EmailPhase() {}
+
+  record Run(
+      int events,
+      boolean finished,
+      long mails,
+      double seconds,
+      double perSecond,
+      long deliveriesRecorded,
+      boolean offsetsCommitted,
+      Map<String, Double> cores,
+      Map<String, Double> postgresSessions) {}
+
+  static Run run(
+      BenchInfra infra,
+      UploadsTopic topic,
+      ProcessCpu cpu,
+      int events,
+      Duration timeout,
+      Consumer<String> say)
+      throws Exception {
+    List<UUID> uploads = new ArrayList<>();
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+    for (int i = 0; i < events; i++) {
+      UUID id = UUID.randomUUID();
+      uploads.add(id);
+      UUID account = infra.account(i).id();
+      records.add(
+          Events.record(
+              new UploadThumbnailed(
+                  id,
+                  account,
+                  List.of(
+                      new UploadThumbnailed.Thumbnail(128, 96, "thumbnails/" + id + "/128.jpg"),
+                      new UploadThumbnailed.Thumbnail(
+                          512, 384, "thumbnails/" + id + "/512.jpg")))));
+    }
+    infra.jdbi.useHandle(
+        h -> {
+          var insert =
+              h.prepareBatch(
+                  """
+                  INSERT INTO uploads (id, account_id, status, filename, content_type, size_bytes,
+                                       sha256, blob_key)
+                  VALUES (:id, :account, 'ready', 'bench.jpg', 'image/jpeg', 1000, '00', '00')
+                  """);
+          for (int i = 0; i < events; i++) {
+            insert.bind("id", uploads.get(i)).bind("account", infra.account(i).id()).add();
+          }
+          insert.execute();
+        });
+    long deliveriesBefore = infra.count("SELECT count(*) FROM email_deliveries");
+    topic.moveGroupToEnd(GROUP);
+    try (LocalSmtp smtp = LocalSmtp.start(0);
+        InProcessWorker worker =
+            InProcessWorker.start(infra.setupWithSmtp(smtp.port()), GROUP, Map.of(GROUP, 4))) {
+      if (!topic.awaitJoined(GROUP, Duration.ofSeconds(30))) {
+        throw new IllegalStateException("the emails job did not join its group in 30 s");
+      }
+      say.accept("emails: " + events + " upload.thumbnailed events, SMTP on port " + smtp.port());
+      ProcessCpu.Sample before = cpu.sample();
+      long start = System.nanoTime();
+      Map<String, Double> sessions;
+      double seconds;
+      var ends = topic.endOffsets();
+      try (PgWaits waits = PgWaits.start(infra.jdbi)) {
+        topic.sendAll(records);
+        ends = topic.endOffsets();
+        long deadline = start + timeout.toNanos();
+        while (smtp.receivedCount() < events && System.nanoTime() < deadline) {
+          Thread.sleep(200);
+        }
+        seconds = (System.nanoTime() - start) / 1e9;
+        sessions = waits.averages();
+      }
+      ProcessCpu.Sample after = cpu.sample();
+      long mails = smtp.receivedCount();
+      // The delivery row commits after the mail is sent; give the last transactions a moment.
+      UploadsTopic.Progress committed =
+          topic.awaitCaughtUp(GROUP, ends, events, System.nanoTime(), Duration.ofSeconds(10));
+      Run run =
+          new Run(
+              events,
+              mails >= events,
+              mails,
+              seconds,
+              mails / seconds,
+              infra.count("SELECT count(*) FROM email_deliveries") - deliveriesBefore,
+              committed.finished(),
+              ProcessCpu.coresBetween(before, after),
+              sessions);
+      say.accept(
+          String.format(
+              "emails: %d of %d mails in %.1f s = %.0f/s, %d deliveries recorded",
+              mails, events, seconds, run.perSecond(), run.deliveriesRecorded()));
+      return run;
+    }
+  }
+}

@@ -1,0 +1,146 @@
+package dev.uploads.bench.jobs;
+
+import dev.uploads.schema.UploadReceived;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Stats throughput: the topic holds a backlog of N {@code upload.received} events (what an earlier
+ * run left is topped up), then the worker starts with only the stats job and the clock runs from
+ * its start until the group's committed offsets reach the end of the topic, or until the run's time
+ * box ends. Each event is one PostgreSQL transaction (processed-event marker + counter upsert).
+ */
+public final class StatsPhase {
+  private static final String GROUP = "stats";
+  private static final int CHUNK = 10_000;
+
+  private StatsPhase() {}
+
+  public record Run(
+      int concurrency,
+      long backlog,
+      long written,
+      boolean finished,
+      long done,
+      double seconds,
+      double perSecond,
+      Double steadyPerSecond,
+      long committedAfterStop,
+      long counted,
+      long deadLetters,
+      Map<String, Double> cores,
+      Map<String, Double> postgresSessions) {}
+
+  public static Run run(
+      BenchInfra infra,
+      UploadsTopic topic,
+      ProcessCpu cpu,
+      int concurrency,
+      int backlogTarget,
+      Duration timeBox,
+      Consumer<String> say)
+      throws Exception {
+    long committedBefore = topic.committed(GROUP);
+    long left = topic.behind(GROUP, topic.endOffsets());
+    int written = (int) Math.max(0, backlogTarget - left);
+    say.accept("stats: writing " + written + " upload.received events (" + left + " left before)");
+    write(infra, topic, written, concurrency);
+    var ends = topic.endOffsets();
+    long backlog = topic.behind(GROUP, ends);
+    long countedBefore = sumReceived(infra);
+    long lettersBefore = letters(infra);
+    say.accept("stats: starting the worker (stats only, concurrency " + concurrency + ")");
+    ProcessCpu.Sample before = cpu.sample();
+    long start = System.nanoTime();
+    UploadsTopic.Progress progress;
+    Map<String, Double> sessions;
+    try (PgWaits waits = PgWaits.start(infra.jdbi);
+        InProcessWorker worker =
+            InProcessWorker.start(
+                infra.setup, "stats-c" + concurrency, Map.of(GROUP, concurrency))) {
+      progress = topic.awaitCaughtUp(GROUP, ends, backlog, start, timeBox);
+      sessions = waits.averages();
+    }
+    ProcessCpu.Sample after = cpu.sample();
+    Run run =
+        new Run(
+            concurrency,
+            backlog,
+            written,
+            progress.finished(),
+            progress.done(),
+            progress.seconds(),
+            progress.perSecond(),
+            progress.steadyPerSecond(),
+            topic.committed(GROUP) - committedBefore,
+            sumReceived(infra) - countedBefore,
+            letters(infra) - lettersBefore,
+            ProcessCpu.coresBetween(before, after),
+            sessions);
+    say.accept(
+        String.format(
+            "stats: concurrency %d: %d of %d in %.1f s = %.0f/s (after first commit %s), counted %d",
+            concurrency,
+            run.done(),
+            backlog,
+            run.seconds(),
+            run.perSecond(),
+            run.steadyPerSecond() == null ? "n/a" : Results.rate(run.steadyPerSecond()),
+            run.counted()));
+    return run;
+  }
+
+  /**
+   * Untimed: makes the worker's code JIT-compiled, as in a worker that has been running a while.
+   */
+  public static void warmUp(BenchInfra infra, UploadsTopic topic, int events, Duration timeout)
+      throws Exception {
+    topic.moveGroupToEnd(GROUP);
+    write(infra, topic, events, 0);
+    var ends = topic.endOffsets();
+    try (InProcessWorker worker =
+        InProcessWorker.start(infra.setup, "stats-warmup", Map.of(GROUP, 4))) {
+      topic.awaitCaughtUp(GROUP, ends, topic.behind(GROUP, ends), System.nanoTime(), timeout);
+    }
+  }
+
+  private static void write(BenchInfra infra, UploadsTopic topic, int events, int seed) {
+    Random random = new Random(seed);
+    for (int from = 0; from < events; from += CHUNK) {
+      List<ProducerRecord<byte[], byte[]>> chunk = new ArrayList<>();
+      for (int i = from; i < Math.min(events, from + CHUNK); i++) {
+        chunk.add(Events.record(received(infra, random, i)));
+      }
+      topic.sendAll(chunk);
+    }
+  }
+
+  private static UploadReceived received(BenchInfra infra, Random random, int i) {
+    byte[] digest = new byte[32];
+    random.nextBytes(digest);
+    String sha = HexFormat.of().formatHex(digest);
+    return new UploadReceived(
+        UUID.randomUUID(),
+        infra.account(i).id(),
+        "photo-" + i + ".jpg",
+        "image/jpeg",
+        50_000 + random.nextInt(5_000_000),
+        sha,
+        sha);
+  }
+
+  private static long sumReceived(BenchInfra infra) {
+    return infra.count("SELECT coalesce(sum(uploads_received), 0) FROM account_stats");
+  }
+
+  private static long letters(BenchInfra infra) {
+    return infra.count("SELECT count(*) FROM dead_letters WHERE job = 'stats'");
+  }
+}

@@ -1,0 +1,137 @@
+package dev.uploads.bench.suite;
+
+import dev.uploads.bench.stack.CommitToAck;
+import dev.uploads.bench.stack.HttpLoad;
+import dev.uploads.bench.stack.LoadResult;
+import dev.uploads.bench.stack.Quiescence;
+import dev.uploads.bench.stack.Sql;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/**
+ * One fixed-rate load on the whole stack, measured three ways at once: the HTTP answers (open loop,
+ * HdrHistogram), the relay's commit → Kafka ack timer (its one-minute window holds only this load
+ * when the previous activity ended at least 61 s before the reading), and upload → {@code ready}
+ * from PostgreSQL's own timestamps of every upload created during the load, with the backlog
+ * sampled throughout.
+ */
+record LevelRun(
+    double rate,
+    LoadResult http,
+    Double backlogGrowth,
+    List<Long> backlogSamples,
+    CommitToAck.Reading ack,
+    long ackSamples,
+    long ready,
+    long notReady,
+    Double readyP50Ms,
+    Double readyP99Ms,
+    Quiescence.Result settled,
+    SystemCpu.Use cpu) {
+
+  static final Duration TIMER_WINDOW = Duration.ofSeconds(61);
+
+  static LevelRun measure(Context ctx, StackUnderTest s, double rate) throws Exception {
+    Duration length = Duration.ofSeconds(ctx.options().e2eSeconds());
+    s.settle(ctx.timeout(Duration.ofSeconds(60)));
+    long wait = s.lastActivityEnd + TIMER_WINDOW.minus(length).toNanos() - System.nanoTime();
+    if (wait > 0) {
+      ctx.say(
+          String.format(
+              "   waiting %.0f s: the relay's timer window forgets older events", wait / 1e9));
+      Thread.sleep(Math.min(wait / 1_000_000, ctx.timeout(TIMER_WINDOW).toMillis()));
+    }
+    int connections = (int) Math.min(512, Math.max(32, rate / 4));
+    Timestamp from = s.databaseNow();
+    CommitToAck.Reading before = CommitToAck.read(s.stack.adminUrl());
+    SystemCpu.Sample a = s.cpu.sample();
+    LoadResult http;
+    Double growth;
+    List<Long> samples;
+    try (BacklogWatch watch = new BacklogWatch(s.uploadsDb, s.stack.kafkaBootstrap())) {
+      http = HttpLoad.openLoop(s.api, s.requests, rate, connections, length);
+      growth = watch.growth();
+      samples = watch.samples();
+      if (watch.failure() != null) {
+        throw new IllegalStateException("backlog sampling failed: " + watch.failure());
+      }
+    }
+    Timestamp to = s.databaseNow();
+    // The work the load gave the system counts until the system has done it.
+    Quiescence.Result settled = s.settle(ctx.timeout(Duration.ofSeconds(90)));
+    SystemCpu.Use cpu = SystemCpu.between(a, s.cpu.sample());
+    CommitToAck.Reading after = CommitToAck.read(s.stack.adminUrl());
+    long[] counts = new long[2];
+    Histogram ready = readyLatency(s.uploadsDb, from, to, counts);
+    boolean any = ready.getTotalCount() > 0;
+    return new LevelRun(
+        rate,
+        http,
+        growth,
+        samples,
+        after,
+        after.count() - before.count(),
+        counts[0],
+        counts[1],
+        any ? ready.getValueAtPercentile(50) / 1000.0 : null,
+        any ? ready.getValueAtPercentile(99) / 1000.0 : null,
+        settled,
+        cpu);
+  }
+
+  /** updated_at - created_at of the uploads created in [from, to) that are ready. */
+  private static Histogram readyLatency(String db, Timestamp from, Timestamp to, long[] counts)
+      throws Exception {
+    Histogram micros = new Histogram(Duration.ofHours(1).toNanos() / 1_000, 3);
+    try (Connection c = Sql.connect(db);
+        PreparedStatement q =
+            c.prepareStatement(
+                """
+                SELECT status, (extract(epoch FROM updated_at - created_at) * 1000000)::bigint
+                FROM uploads WHERE created_at >= ? AND created_at < ?
+                """)) {
+      q.setTimestamp(1, from);
+      q.setTimestamp(2, to);
+      try (ResultSet rows = q.executeQuery()) {
+        while (rows.next()) {
+          if ("ready".equals(rows.getString(1))) {
+            counts[0]++;
+            micros.recordValue(Math.min(rows.getLong(2), micros.getHighestTrackableValue()));
+          } else {
+            counts[1]++;
+          }
+        }
+      }
+    }
+    return micros;
+  }
+
+  Map<String, Object> json() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("rate", rate);
+    m.put("accepted", http.accepted());
+    m.put("http_p50_ms", http.p50Millis());
+    m.put("http_p99_ms", http.p99Millis());
+    m.put("http_errors", http.errors());
+    m.put("first_error", http.firstError());
+    m.put("commit_to_ack_p50_ms", ack.p50Millis());
+    m.put("commit_to_ack_p99_ms", ack.p99Millis());
+    m.put("commit_to_ack_samples", ackSamples);
+    m.put("ready", ready);
+    m.put("not_ready", notReady);
+    m.put("ready_p50_ms", readyP50Ms);
+    m.put("ready_p99_ms", readyP99Ms);
+    m.put("backlog_growth", backlogGrowth);
+    m.put("backlog_samples", backlogSamples);
+    m.put("settled", settled);
+    m.put("cpu_seconds", cpu.json());
+    return m;
+  }
+}
