@@ -1,5 +1,6 @@
 package dev.uploads.bench.jobs;
 
+import dev.uploads.bench.kit.Cpu;
 import dev.uploads.infra.LocalSmtp;
 import dev.uploads.schema.UploadThumbnailed;
 import java.time.Duration;
@@ -16,12 +17,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * the first record written until the server holds every mail. One SMTP conversation and one
  * PostgreSQL transaction per event.
  */
-final class EmailPhase {
+public final class EmailPhase {
   private static final String GROUP = "emails";
 
   private EmailPhase() {}
 
-  record Run(
+  public record Run(
       int events,
       boolean finished,
       long mails,
@@ -29,13 +30,12 @@ final class EmailPhase {
       double perSecond,
       long deliveriesRecorded,
       boolean offsetsCommitted,
-      Map<String, Double> cores,
-      Map<String, Double> postgresSessions) {}
+      Cpu.Use cpu) {}
 
-  static Run run(
+  public static Run run(
       BenchInfra infra,
       UploadsTopic topic,
-      ProcessCpu cpu,
+      Cpu cpu,
       int events,
       Duration timeout,
       Consumer<String> say)
@@ -79,22 +79,16 @@ final class EmailPhase {
         throw new IllegalStateException("the emails job did not join its group in 30 s");
       }
       say.accept("emails: " + events + " upload.thumbnailed events, SMTP on port " + smtp.port());
-      ProcessCpu.Sample before = cpu.sample();
+      Cpu.Sample before = cpu.sample();
       long start = System.nanoTime();
-      Map<String, Double> sessions;
-      double seconds;
+      topic.sendAll(records);
       var ends = topic.endOffsets();
-      try (PgWaits waits = PgWaits.start(infra.jdbi)) {
-        topic.sendAll(records);
-        ends = topic.endOffsets();
-        long deadline = start + timeout.toNanos();
-        while (smtp.receivedCount() < events && System.nanoTime() < deadline) {
-          Thread.sleep(200);
-        }
-        seconds = (System.nanoTime() - start) / 1e9;
-        sessions = waits.averages();
+      long deadline = start + timeout.toNanos();
+      while (smtp.receivedCount() < events && System.nanoTime() < deadline) {
+        Thread.sleep(200);
       }
-      ProcessCpu.Sample after = cpu.sample();
+      double seconds = (System.nanoTime() - start) / 1e9;
+      Cpu.Sample after = cpu.sample();
       long mails = smtp.receivedCount();
       // The delivery row commits after the mail is sent; give the last transactions a moment.
       UploadsTopic.Progress committed =
@@ -108,8 +102,7 @@ final class EmailPhase {
               mails / seconds,
               infra.count("SELECT count(*) FROM email_deliveries") - deliveriesBefore,
               committed.finished(),
-              ProcessCpu.coresBetween(before, after),
-              sessions);
+              Cpu.between(before, after));
       say.accept(
           String.format(
               "emails: %d of %d mails in %.1f s = %.0f/s, %d deliveries recorded",

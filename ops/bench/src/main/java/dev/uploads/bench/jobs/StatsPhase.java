@@ -1,5 +1,6 @@
 package dev.uploads.bench.jobs;
 
+import dev.uploads.bench.kit.Cpu;
 import dev.uploads.schema.UploadReceived;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,13 +36,12 @@ public final class StatsPhase {
       long committedAfterStop,
       long counted,
       long deadLetters,
-      Map<String, Double> cores,
-      Map<String, Double> postgresSessions) {}
+      Cpu.Use cpu) {}
 
   public static Run run(
       BenchInfra infra,
       UploadsTopic topic,
-      ProcessCpu cpu,
+      Cpu cpu,
       int concurrency,
       int backlogTarget,
       Duration timeBox,
@@ -57,18 +57,14 @@ public final class StatsPhase {
     long countedBefore = sumReceived(infra);
     long lettersBefore = letters(infra);
     say.accept("stats: starting the worker (stats only, concurrency " + concurrency + ")");
-    ProcessCpu.Sample before = cpu.sample();
+    Cpu.Sample before = cpu.sample();
     long start = System.nanoTime();
     UploadsTopic.Progress progress;
-    Map<String, Double> sessions;
-    try (PgWaits waits = PgWaits.start(infra.jdbi);
-        InProcessWorker worker =
-            InProcessWorker.start(
-                infra.setup, "stats-c" + concurrency, Map.of(GROUP, concurrency))) {
+    try (InProcessWorker worker =
+        InProcessWorker.start(infra.setup, "stats-c" + concurrency, Map.of(GROUP, concurrency))) {
       progress = topic.awaitCaughtUp(GROUP, ends, backlog, start, timeBox);
-      sessions = waits.averages();
     }
-    ProcessCpu.Sample after = cpu.sample();
+    Cpu.Sample after = cpu.sample();
     Run run =
         new Run(
             concurrency,
@@ -82,8 +78,7 @@ public final class StatsPhase {
             topic.committed(GROUP) - committedBefore,
             sumReceived(infra) - countedBefore,
             letters(infra) - lettersBefore,
-            ProcessCpu.coresBetween(before, after),
-            sessions);
+            Cpu.between(before, after));
     say.accept(
         String.format(
             "stats: concurrency %d: %d of %d in %.1f s = %.0f/s (after first commit %s), counted %d",
@@ -92,7 +87,7 @@ public final class StatsPhase {
             backlog,
             run.seconds(),
             run.perSecond(),
-            run.steadyPerSecond() == null ? "n/a" : Results.rate(run.steadyPerSecond()),
+            run.steadyPerSecond() == null ? "n/a" : String.format("%,.0f/s", run.steadyPerSecond()),
             run.counted()));
     return run;
   }

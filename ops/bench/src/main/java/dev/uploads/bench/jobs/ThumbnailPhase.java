@@ -1,5 +1,6 @@
 package dev.uploads.bench.jobs;
 
+import dev.uploads.bench.kit.Cpu;
 import dev.uploads.schema.UploadReceived;
 import dev.uploads.schema.blob.FileSystemBlobStore;
 import dev.uploads.schema.blob.StoredBlob;
@@ -43,13 +44,12 @@ public final class ThumbnailPhase {
       double wallMsPerMegapixel,
       double jvmCpuMsPerMegapixel,
       long ready,
-      Map<String, Double> cores,
-      Map<String, Double> postgresSessions) {}
+      Cpu.Use cpu) {}
 
   public static List<Batch> run(
       BenchInfra infra,
       UploadsTopic topic,
-      ProcessCpu cpu,
+      Cpu cpu,
       int concurrency,
       List<Size> sizes,
       Supplier<Duration> timeout,
@@ -83,7 +83,7 @@ public final class ThumbnailPhase {
   private static Batch batch(
       BenchInfra infra,
       UploadsTopic topic,
-      ProcessCpu cpu,
+      Cpu cpu,
       Size size,
       StoredBlob blob,
       Duration timeout,
@@ -126,16 +126,12 @@ public final class ThumbnailPhase {
           insert.execute();
         });
     say.accept("thumbnails: " + size.count() + " × " + size.label() + " events");
-    ProcessCpu.Sample before = cpu.sample();
+    Cpu.Sample before = cpu.sample();
     long start = System.nanoTime();
     UploadsTopic.Progress progress;
-    Map<String, Double> sessions;
-    try (PgWaits waits = PgWaits.start(infra.jdbi)) {
-      topic.sendAll(records);
-      progress = topic.awaitCaughtUp(GROUP, topic.endOffsets(), size.count(), start, timeout);
-      sessions = waits.averages();
-    }
-    ProcessCpu.Sample after = cpu.sample();
+    topic.sendAll(records);
+    progress = topic.awaitCaughtUp(GROUP, topic.endOffsets(), size.count(), start, timeout);
+    Cpu.Sample after = cpu.sample();
     long ready =
         infra.jdbi.withHandle(
             h ->
@@ -157,10 +153,9 @@ public final class ThumbnailPhase {
             progress.seconds(),
             progress.perSecond(),
             progress.seconds() * 1000 / pixelWork,
-            ProcessCpu.seconds(before, after, "jvm") * 1000 / pixelWork,
+            Cpu.between(before, after).jvm() * 1000 / pixelWork,
             ready,
-            ProcessCpu.coresBetween(before, after),
-            sessions);
+            Cpu.between(before, after));
     say.accept(
         String.format(
             "thumbnails: %s: %d of %d in %.1f s = %.1f/s, %.1f ms/MP wall, %d ready",

@@ -1,18 +1,13 @@
 package dev.uploads.bench.jobs;
 
+import dev.uploads.bench.stack.KafkaTopics;
 import dev.uploads.schema.Topics;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -20,44 +15,21 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * The {@code uploads} topic as the benchmark sees it: records go in with a producer, and a job's
- * progress is read from outside the worker, as its consumer group's committed offsets against the
- * topic's end. The worker commits only after a batch's effects are durable, so "committed = end"
- * means every event is applied.
+ * The {@code uploads} topic as the job scenarios see it: records go in with a producer, and a job's
+ * progress is read from outside the worker as its group's committed offsets ({@link KafkaTopics}).
  */
 public final class UploadsTopic implements AutoCloseable {
-  private static final long TIMEOUT_SECONDS = 30;
-
-  private final Admin admin;
+  private final KafkaTopics kafka;
   private final KafkaProducer<byte[], byte[]> producer;
-  private final List<TopicPartition> partitions;
 
-  public UploadsTopic(String bootstrap) throws Exception {
-    admin =
-        Admin.create(
-            Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
-                10_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                15_000));
+  public UploadsTopic(String bootstrap) {
+    kafka = new KafkaTopics(bootstrap);
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
     producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-    partitions =
-        admin
-            .describeTopics(List.of(Topics.UPLOADS))
-            .allTopicNames()
-            .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
-            .get(Topics.UPLOADS)
-            .partitions()
-            .stream()
-            .map(info -> new TopicPartition(Topics.UPLOADS, info.partition()))
-            .toList();
   }
 
   /** Sends and waits until the broker has every record; fails if any was refused. */
@@ -81,71 +53,24 @@ public final class UploadsTopic implements AutoCloseable {
   }
 
   Map<TopicPartition, Long> endOffsets() throws Exception {
-    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-    partitions.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
-    Map<TopicPartition, Long> ends = new HashMap<>();
-    admin
-        .listOffsets(latest)
-        .all()
-        .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
-        .forEach((tp, info) -> ends.put(tp, info.offset()));
-    return ends;
+    return kafka.endOffsets(Topics.UPLOADS);
   }
 
-  /** Records of the topic the group has not committed yet (a partition never committed: all). */
   long behind(String group, Map<TopicPartition, Long> ends) throws Exception {
-    Map<TopicPartition, OffsetAndMetadata> committed = committedOffsets(group);
-    long behind = 0;
-    for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
-      OffsetAndMetadata at = committed.get(end.getKey());
-      behind += Math.max(0, end.getValue() - (at == null ? 0 : at.offset()));
-    }
-    return behind;
+    return kafka.behind(group, ends);
   }
 
-  /** The group's position in the topic, summed over partitions: a counter of records passed. */
   long committed(String group) throws Exception {
-    return committedOffsets(group).entrySet().stream()
-        .filter(e -> e.getKey().topic().equals(Topics.UPLOADS) && e.getValue() != null)
-        .mapToLong(e -> e.getValue().offset())
-        .sum();
-  }
-
-  private Map<TopicPartition, OffsetAndMetadata> committedOffsets(String group) throws Exception {
-    return admin
-        .listConsumerGroupOffsets(group)
-        .partitionsToOffsetAndMetadata()
-        .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    return kafka.position(group, Topics.UPLOADS);
   }
 
   /** Skips what earlier phases left in the topic: this job's group starts at the current end. */
   void moveGroupToEnd(String group) throws Exception {
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    endOffsets().forEach((tp, end) -> offsets.put(tp, new OffsetAndMetadata(end)));
-    admin.alterConsumerGroupOffsets(group, offsets).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    kafka.skipToEnd(group, Topics.UPLOADS);
   }
 
-  /** Waits until the group's members hold every partition, so a measurement excludes joining. */
   boolean awaitJoined(String group, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      long assigned =
-          admin
-              .describeConsumerGroups(List.of(group))
-              .all()
-              .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
-              .get(group)
-              .members()
-              .stream()
-              .flatMap(m -> m.assignment().topicPartitions().stream())
-              .filter(tp -> tp.topic().equals(Topics.UPLOADS))
-              .count();
-      if (assigned == partitions.size()) {
-        return true;
-      }
-      Thread.sleep(200);
-    }
-    return false;
+    return kafka.awaitJoined(group, Topics.UPLOADS, timeout);
   }
 
   /**
@@ -194,6 +119,6 @@ public final class UploadsTopic implements AutoCloseable {
   @Override
   public void close() {
     producer.close(Duration.ofSeconds(10));
-    admin.close(Duration.ofSeconds(10));
+    kafka.close();
   }
 }

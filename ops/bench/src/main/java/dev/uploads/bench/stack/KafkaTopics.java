@@ -1,25 +1,38 @@
 package dev.uploads.bench.stack;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListGroupsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Topic creation and record counting on the stack's broker. The stack does not hand out its
- * LocalKafka, so this uses an admin client with the same short timeouts LocalKafka uses.
+ * The benchmarks' view of a broker from outside the system: topics created, records counted by end
+ * offsets, consumer groups' progress as their committed offsets (the worker commits only after a
+ * batch's effects are durable, so "committed = end" means every event is applied), and a topic read
+ * back whole. An admin client with short timeouts, as LocalKafka's.
  */
 public final class KafkaTopics implements AutoCloseable {
+  private static final long TIMEOUT_SECONDS = 30;
+
+  private final String bootstrap;
   private final Admin admin;
 
   public KafkaTopics(String bootstrap) {
+    this.bootstrap = bootstrap;
     admin =
         Admin.create(
             Map.of(
@@ -33,7 +46,7 @@ public final class KafkaTopics implements AutoCloseable {
     admin
         .createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
         .all()
-        .get(30, TimeUnit.SECONDS);
+        .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
   }
 
   /**
@@ -44,62 +57,128 @@ public final class KafkaTopics implements AutoCloseable {
     return endOffsets(topic).values().stream().mapToLong(Long::longValue).sum();
   }
 
-  private Map<TopicPartition, Long> endOffsets(String topic) throws Exception {
-    TopicDescription description =
-        admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+  public Map<TopicPartition, Long> endOffsets(String topic) throws Exception {
     Map<TopicPartition, OffsetSpec> latest =
-        description.partitions().stream()
+        admin
+            .describeTopics(List.of(topic))
+            .allTopicNames()
+            .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+            .get(topic)
+            .partitions()
+            .stream()
             .collect(
                 Collectors.toMap(
                     p -> new TopicPartition(topic, p.partition()), p -> OffsetSpec.latest()));
-    return admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).entrySet().stream()
+    return admin
+        .listOffsets(latest)
+        .all()
+        .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+        .entrySet()
+        .stream()
         .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
   }
 
-  /**
-   * Records of the topic the consumer group has not committed yet; empty when the group does not
-   * exist (a stack without that consumer).
-   */
-  java.util.OptionalLong lag(String group, String topic) throws Exception {
+  /** Records up to {@code ends} the group has not committed yet (never committed: all). */
+  public long behind(String group, Map<TopicPartition, Long> ends) throws Exception {
+    Map<TopicPartition, OffsetAndMetadata> committed = committed(group);
+    long behind = 0;
+    for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
+      OffsetAndMetadata at = committed.get(end.getKey());
+      behind += Math.max(0, end.getValue() - (at == null ? 0 : at.offset()));
+    }
+    return behind;
+  }
+
+  /** As {@link #behind}, to the topic's end; empty when the group does not exist. */
+  public OptionalLong lag(String group, String topic) throws Exception {
     boolean exists =
         admin
             .listGroups(ListGroupsOptions.forConsumerGroups())
             .all()
-            .get(30, TimeUnit.SECONDS)
+            .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
             .stream()
             .anyMatch(g -> g.groupId().equals(group));
-    if (!exists) {
-      return java.util.OptionalLong.empty();
-    }
-    Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed =
-        admin
-            .listConsumerGroupOffsets(group)
-            .partitionsToOffsetAndMetadata()
-            .get(30, TimeUnit.SECONDS);
-    long lag = 0;
-    for (Map.Entry<TopicPartition, Long> end : endOffsets(topic).entrySet()) {
-      var done = committed.get(end.getKey());
-      lag += end.getValue() - (done == null ? 0 : done.offset());
-    }
-    return java.util.OptionalLong.of(lag);
+    return exists ? OptionalLong.of(behind(group, endOffsets(topic))) : OptionalLong.empty();
   }
 
-  /**
-   * Moves the consumer group's committed offsets on the topic to its end, so that the group skips
-   * what is there. The group must have no members (its consumers stopped).
-   */
+  /** The group's position in the topic, summed over partitions: a counter of records passed. */
+  public long position(String group, String topic) throws Exception {
+    return committed(group).entrySet().stream()
+        .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
+        .mapToLong(e -> e.getValue().offset())
+        .sum();
+  }
+
+  /** Moves the group to the topic's end, so it skips what is there; it must have no members. */
   public void skipToEnd(String group, String topic) throws Exception {
-    Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> end =
+    Map<TopicPartition, OffsetAndMetadata> end =
         endOffsets(topic).entrySet().stream()
-            .collect(
-                Collectors.toMap(
-                    Map.Entry::getKey,
-                    e -> new org.apache.kafka.clients.consumer.OffsetAndMetadata(e.getValue())));
-    admin.alterConsumerGroupOffsets(group, end).all().get(30, TimeUnit.SECONDS);
+            .collect(Collectors.toMap(Map.Entry::getKey, e -> new OffsetAndMetadata(e.getValue())));
+    admin.alterConsumerGroupOffsets(group, end).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+  }
+
+  /** Waits until the group's members hold every partition, so a measurement excludes joining. */
+  public boolean awaitJoined(String group, String topic, Duration timeout) throws Exception {
+    int partitions = endOffsets(topic).size();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      long assigned =
+          admin
+              .describeConsumerGroups(List.of(group))
+              .all()
+              .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+              .get(group)
+              .members()
+              .stream()
+              .flatMap(m -> m.assignment().topicPartitions().stream())
+              .filter(tp -> tp.topic().equals(topic))
+              .count();
+      if (assigned == partitions) {
+        return true;
+      }
+      Thread.sleep(200);
+    }
+    return false;
+  }
+
+  /** Reads the first {@code count} records of the topic, or as many as arrive within the bound. */
+  public long readAll(
+      String topic, long count, Duration bound, Consumer<ConsumerRecord<byte[], byte[]>> action)
+      throws Exception {
+    List<TopicPartition> partitions = List.copyOf(endOffsets(topic).keySet());
+    Map<String, Object> config =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap,
+            ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+            5_000,
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            false);
+    long read = 0;
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      long deadline = System.nanoTime() + bound.toNanos();
+      while (read < count && System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+          action.accept(record);
+          read++;
+        }
+      }
+    }
+    return read;
+  }
+
+  private Map<TopicPartition, OffsetAndMetadata> committed(String group) throws Exception {
+    return admin
+        .listConsumerGroupOffsets(group)
+        .partitionsToOffsetAndMetadata()
+        .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
   }
 
   @Override
   public void close() {
-    admin.close(java.time.Duration.ofSeconds(10));
+    admin.close(Duration.ofSeconds(10));
   }
 }

@@ -16,10 +16,10 @@ import liquibase.resource.ClassLoaderResourceAccessor;
  * because that command reconfigures (and resets) the logging of the API already running in this
  * JVM.
  */
-final class Migrations {
+public final class Migrations {
   private Migrations() {}
 
-  static void apply(String jdbcUrl) throws Exception {
+  public static void apply(String jdbcUrl) throws Exception {
     try (Connection connection = Sql.connect(jdbcUrl)) {
       Database database =
           DatabaseFactory.getInstance()

@@ -12,6 +12,7 @@ import io.dropwizard.db.ManagedDataSource;
 import io.dropwizard.jackson.Jackson;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
@@ -24,7 +25,6 @@ import org.jdbi.v3.sqlobject.SqlObjectPlugin;
  * relay's own producer), timed from its start until the outbox is empty.
  */
 public final class RelayDrain {
-  static final String DATABASE = "relay_drain";
   private static final Duration BOUND = Duration.ofMinutes(5);
 
   public record Result(
@@ -34,18 +34,13 @@ public final class RelayDrain {
       double payloadBytes,
       boolean drained,
       double drainSeconds,
-      long recordsOnTopic,
-      Map<String, Double> threadCores) {
+      long recordsOnTopic) {
     public double eventsPerSecond() {
       return drained ? backlog / drainSeconds : Double.NaN;
     }
   }
 
   private RelayDrain() {}
-
-  static Result run(int postgresPort, String bootstrap, int backlog) throws Exception {
-    return drain(prepare(postgresPort, bootstrap, backlog, DATABASE));
-  }
 
   /** A database with the backlog committed and a fresh topic for it, before any relay runs. */
   public record Prepared(
@@ -56,7 +51,7 @@ public final class RelayDrain {
       double prefillSeconds,
       double payloadBytes) {}
 
-  /** The set-up of {@link #run}, apart, so a caller can time (or measure the CPU of) the drain. */
+  /** The set-up, apart, so a caller can time (and measure the CPU of) the drain alone. */
   public static Prepared prepare(int postgresPort, String bootstrap, int backlog, String database)
       throws Exception {
     String server = "jdbc:postgresql://127.0.0.1:" + postgresPort + "/";
@@ -87,8 +82,7 @@ public final class RelayDrain {
           p.payloadBytes(),
           drain.done,
           drain.seconds,
-          onTopic,
-          drain.cpu);
+          onTopic);
     }
   }
 
@@ -98,6 +92,15 @@ public final class RelayDrain {
    * state autovacuum would reach by itself (the table's insert threshold is 100,000 rows).
    */
   private static void prefill(String url, String topic, int backlog) throws Exception {
+    fill(url, topic, 1, backlog);
+    Sql.execute(url, "VACUUM ANALYZE outbox");
+  }
+
+  /**
+   * Rows {@code first..last} of a backlog in one transaction: an upload.received-shaped payload
+   * (about 350 bytes) and a key per row; the Debezium peer fills its outbox with the same rows.
+   */
+  public static void fill(String url, String topic, int first, int last) throws SQLException {
     try (Connection c = Sql.connect(url);
         PreparedStatement insert =
             c.prepareStatement(
@@ -111,16 +114,16 @@ public final class RelayDrain {
                            'size_bytes', 1000 + g % 3000, 'sha256', md5(g::text) || md5(k::text),
                            'blob_key', md5(k::text) || md5(g::text))::text, 'UTF8')
                 FROM (SELECT g, gen_random_uuid() AS k, gen_random_uuid() AS a
-                      FROM generate_series(1, ?) AS g) AS rows
+                      FROM generate_series(?::int, ?::int) AS g) AS rows
                 """)) {
       insert.setString(1, topic);
-      insert.setInt(2, backlog);
+      insert.setInt(2, first);
+      insert.setInt(3, last);
       insert.executeUpdate();
     }
-    Sql.execute(url, "VACUUM ANALYZE outbox");
   }
 
-  private record Timed(boolean done, double seconds, Map<String, Double> cpu) {}
+  private record Timed(boolean done, double seconds) {}
 
   private static Timed drain(String url, String bootstrap, int backlog) throws Exception {
     DataSourceFactory database = new DataSourceFactory();
@@ -146,13 +149,11 @@ public final class RelayDrain {
             new OutboxSignal(),
             new RelayMetrics(registry));
     long start = System.nanoTime();
-    // Read before the relay stops: the CPU of finished threads cannot be asked for any more.
-    ThreadCpu threads = ThreadCpu.start();
     relay.start();
     try {
       boolean done = awaitDrained(url, registry, backlog, start);
       double seconds = (System.nanoTime() - start) / 1e9;
-      return new Timed(done, seconds, threads.stop(6));
+      return new Timed(done, seconds);
     } finally {
       relay.stop();
       dataSource.stop();

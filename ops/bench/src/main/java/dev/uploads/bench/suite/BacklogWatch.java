@@ -25,7 +25,7 @@ final class BacklogWatch implements AutoCloseable {
   BacklogWatch(String uploadsDb, String bootstrap) {
     this.uploadsDb = uploadsDb;
     this.bootstrap = bootstrap;
-    this.thread = new Thread(this::loop, "suite-backlog-watch");
+    this.thread = new Thread(this::loop, "bench-backlog-watch");
     thread.setDaemon(true);
     thread.start();
   }

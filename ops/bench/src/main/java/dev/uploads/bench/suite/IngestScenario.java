@@ -1,9 +1,9 @@
 package dev.uploads.bench.suite;
 
-import dev.uploads.bench.stack.HttpLoad;
+import dev.uploads.bench.kit.Cpu;
+import dev.uploads.bench.kit.Figure;
+import dev.uploads.bench.reference.Pgbench;
 import dev.uploads.bench.stack.KafkaTopics;
-import dev.uploads.bench.stack.LoadResult;
-import dev.uploads.bench.stack.Pgbench;
 import dev.uploads.bench.stack.Sql;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,8 +48,8 @@ final class IngestScenario {
                     "pgbench, the API's transaction, " + s.poolSize + " clients",
                     Figure.Target.ratioAtLeast(0.6)))
             .cpuBasis(
-                "ours: every process (the API with its relay and the load generator share one"
-                    + " JVM; PostgreSQL; Kafka); the worker is stopped during ingest;"
+                "ours: every process (the API with its relay in the suite's JVM, PostgreSQL,"
+                    + " Kafka; the load generator's own JVM left out); the worker is stopped;"
                     + " pgbench: PostgreSQL and pgbench, with the API's relay publishing its"
                     + " events");
   }
@@ -105,23 +105,19 @@ final class IngestScenario {
     Duration round =
         Duration.ofSeconds(
             (long) o.ingestSteps() * (o.ingestStepSeconds() + 10) + o.pgbenchSeconds() + 20);
-    double start = o.ingestStartRate();
     List<Double> limits = new ArrayList<>();
-    for (int r = 1; r <= o.rounds(); r++) {
-      if (r > 1 && !ctx.fits(round)) {
-        figure.remark("rounds " + r + ".." + o.rounds() + " not run: time budget");
-        break;
-      }
-      if (r % 2 == 1) {
-        limits.add(search(r, start));
-        pgbench(r);
-      } else {
-        pgbench(r);
-        limits.add(search(r, start));
-      }
-      Double last = limits.get(limits.size() - 1);
-      start = last != null ? last : start / 2;
-    }
+    double[] start = {o.ingestStartRate()};
+    ctx.rounds(
+        "ingest",
+        round,
+        r ->
+            List.of(
+                () -> {
+                  Double limit = search(r, start[0]);
+                  limits.add(limit);
+                  start[0] = limit != null ? limit : start[0] / 2;
+                },
+                () -> pgbench(r)));
     Double median = Figure.median(limits);
     return median == null ? OptionalDouble.empty() : OptionalDouble.of(median);
   }
@@ -131,17 +127,17 @@ final class IngestScenario {
     RateSearch search = new RateSearch(startRate, o.ingestSteps());
     List<Map<String, Object>> steps = new ArrayList<>();
     LoadResult best = null;
-    SystemCpu.Use bestCpu = null;
+    Cpu.Use bestCpu = null;
     double bestRate = 0;
     for (OptionalDouble rate = search.next(); rate.isPresent(); rate = search.next()) {
       s.settle(ctx.timeout(Duration.ofSeconds(60)));
       double r = rate.getAsDouble();
       int connections = (int) Math.min(512, Math.max(32, r / 4));
       Duration length = Duration.ofSeconds(o.ingestStepSeconds());
-      SystemCpu.Sample a = s.cpu.sample();
+      Cpu.Sample a = s.cpu.sample();
       long jitBefore = JIT.getTotalCompilationTime();
-      LoadResult load = HttpLoad.openLoop(s.api, s.requests, r, connections, length);
-      SystemCpu.Use cpu = SystemCpu.between(a, s.cpu.sample());
+      LoadResult load = s.load.openLoop(r, connections, length);
+      Cpu.Use cpu = Cpu.between(a, s.cpu.sample());
       long jitMillis = JIT.getTotalCompilationTime() - jitBefore;
       long due = Math.round(r * o.ingestStepSeconds());
       boolean pass =
@@ -185,11 +181,11 @@ final class IngestScenario {
     if (search.lowestFailed().isEmpty()) {
       figure.remark("round " + round + ": the search ran out of steps still rising");
     }
-    figure.ours(best.acceptedPerSecond(), SystemCpu.Use.per1000(bestCpu.all(), best.accepted()));
+    figure.ours(best.acceptedPerSecond(), Cpu.Use.per1000(bestCpu.all(), best.accepted()));
     return search.limit().getAsDouble();
   }
 
-  private Map<String, Object> step(double rate, LoadResult load, SystemCpu.Use cpu, boolean pass) {
+  private Map<String, Object> step(double rate, LoadResult load, Cpu.Use cpu, boolean pass) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("rate", rate);
     m.put("accepted", load.accepted());
@@ -199,7 +195,7 @@ final class IngestScenario {
     m.put("errors", load.errors());
     m.put("first_error", load.firstError());
     m.put("pass", pass);
-    m.put("cpu_seconds", cpu.json());
+    m.put("cpu_seconds", cpu);
     return m;
   }
 
@@ -208,9 +204,9 @@ final class IngestScenario {
         UUID.fromString(
             Sql.queryString(s.uploadsDb, "SELECT id FROM accounts ORDER BY created_at LIMIT 1"));
     Path work = Files.createDirectories(ctx.data().resolve("pgbench-upload-" + round));
-    SystemCpu.Sample a = s.cpu.sample();
+    Cpu.Sample a = s.cpu.sample();
     Pgbench.Result result =
-        Pgbench.run(
+        Pgbench.upload(
             s.ports.postgresPort(),
             "uploads",
             account,
@@ -218,7 +214,7 @@ final class IngestScenario {
             s.poolSize,
             ctx.options().pgbenchSeconds(),
             work);
-    SystemCpu.Use cpu = SystemCpu.between(a, s.cpu.sampleAfterClientsLeft(a));
+    Cpu.Use cpu = Cpu.between(a, s.cpu.sampleAfterClientsLeft(a));
     // The API's relay publishes pgbench's events meanwhile, as it would the API's.
     s.settle(ctx.timeout(Duration.ofSeconds(90)));
     Map<String, Object> detail = new LinkedHashMap<>();
@@ -226,7 +222,7 @@ final class IngestScenario {
     detail.put("tps", result.tps().orElse(null));
     detail.put("latency_average_ms", result.latencyAverageMillis().orElse(null));
     detail.put("note", result.note());
-    detail.put("cpu_seconds", cpu.json());
+    detail.put("cpu_seconds", cpu);
     ctx.report().detail("ingest_pgbench", detail);
     if (result.tps().isEmpty()) {
       figure.theirsMissing(result.note());
@@ -234,7 +230,7 @@ final class IngestScenario {
     }
     double transactions = result.tps().get() * ctx.options().pgbenchSeconds();
     figure.theirs(
-        result.tps().get(), SystemCpu.Use.per1000(cpu.postgres() + cpu.children(), transactions));
+        result.tps().get(), Cpu.Use.per1000(cpu.postgres() + cpu.children(), transactions));
     ctx.say(String.format("   pgbench round %d: %.0f tps", round, result.tps().get()));
   }
 }

@@ -1,8 +1,7 @@
 package dev.uploads.bench.suite;
 
+import dev.uploads.bench.kit.Cpu;
 import dev.uploads.bench.stack.CommitToAck;
-import dev.uploads.bench.stack.HttpLoad;
-import dev.uploads.bench.stack.LoadResult;
 import dev.uploads.bench.stack.Quiescence;
 import dev.uploads.bench.stack.Sql;
 import java.sql.Connection;
@@ -10,7 +9,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
@@ -34,7 +32,7 @@ record LevelRun(
     Double readyP50Ms,
     Double readyP99Ms,
     Quiescence.Result settled,
-    SystemCpu.Use cpu) {
+    Cpu.Use cpu) {
 
   static final Duration TIMER_WINDOW = Duration.ofSeconds(61);
 
@@ -51,12 +49,12 @@ record LevelRun(
     int connections = (int) Math.min(512, Math.max(32, rate / 4));
     Timestamp from = s.databaseNow();
     CommitToAck.Reading before = CommitToAck.read(s.stack.adminUrl());
-    SystemCpu.Sample a = s.cpu.sample();
+    Cpu.Sample a = s.cpu.sample();
     LoadResult http;
     Double growth;
     List<Long> samples;
     try (BacklogWatch watch = new BacklogWatch(s.uploadsDb, s.stack.kafkaBootstrap())) {
-      http = HttpLoad.openLoop(s.api, s.requests, rate, connections, length);
+      http = s.load.openLoop(rate, connections, length);
       growth = watch.growth();
       samples = watch.samples();
       if (watch.failure() != null) {
@@ -66,7 +64,7 @@ record LevelRun(
     Timestamp to = s.databaseNow();
     // The work the load gave the system counts until the system has done it.
     Quiescence.Result settled = s.settle(ctx.timeout(Duration.ofSeconds(90)));
-    SystemCpu.Use cpu = SystemCpu.between(a, s.cpu.sample());
+    Cpu.Use cpu = Cpu.between(a, s.cpu.sample());
     CommitToAck.Reading after = CommitToAck.read(s.stack.adminUrl());
     long[] counts = new long[2];
     Histogram ready = readyLatency(s.uploadsDb, from, to, counts);
@@ -113,25 +111,8 @@ record LevelRun(
     return micros;
   }
 
-  Map<String, Object> json() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("rate", rate);
-    m.put("accepted", http.accepted());
-    m.put("http_p50_ms", http.p50Millis());
-    m.put("http_p99_ms", http.p99Millis());
-    m.put("http_errors", http.errors());
-    m.put("first_error", http.firstError());
-    m.put("commit_to_ack_p50_ms", ack.p50Millis());
-    m.put("commit_to_ack_p99_ms", ack.p99Millis());
-    m.put("commit_to_ack_samples", ackSamples);
-    m.put("ready", ready);
-    m.put("not_ready", notReady);
-    m.put("ready_p50_ms", readyP50Ms);
-    m.put("ready_p99_ms", readyP99Ms);
-    m.put("backlog_growth", backlogGrowth);
-    m.put("backlog_samples", backlogSamples);
-    m.put("settled", settled);
-    m.put("cpu_seconds", cpu.json());
-    return m;
+  /** CPU-ms per accepted upload by stage ({@link StageBreakdown}). */
+  Map<String, Double> perUpload() {
+    return StageBreakdown.perUpload(cpu, http.accepted());
   }
 }

@@ -1,9 +1,16 @@
 package dev.uploads.bench.suite;
 
 import dev.uploads.api.relay.RelaySettings;
+import dev.uploads.bench.kit.Cpu;
+import dev.uploads.bench.kit.Figure;
+import dev.uploads.bench.kit.Report;
+import dev.uploads.bench.reference.KafkaTools;
+import dev.uploads.bench.reference.NotAvailable;
 import dev.uploads.bench.stack.KafkaTopics;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,6 +33,7 @@ final class LoadLevels {
   private final int recordBytes = RelayRecordBytes.typical();
   private final long wakeUpMs = new RelaySettings().getPollInterval().toMilliseconds();
   private final Map<Double, Figure[]> figures = new LinkedHashMap<>();
+  private final Map<Double, List<Map<String, Double>>> breakdowns = new LinkedHashMap<>();
   private String brokerMissing;
 
   LoadLevels(Context ctx, StackUnderTest s, double limit, boolean relay, boolean endToEnd) {
@@ -99,10 +107,11 @@ final class LoadLevels {
         }
         LevelRun run = LevelRun.measure(ctx, s, rate(f));
         runs.put(f, run);
-        Map<String, Object> detail = run.json();
-        detail.put("round", r);
-        detail.put("fraction", f);
-        ctx.report().detail("load_levels", detail);
+        ctx.report()
+            .detail(
+                "load_levels",
+                Map.of(
+                    "round", r, "fraction", f, "run", run, "cpu_ms_per_upload", run.perUpload()));
         ctx.say(
             String.format(
                 "   %.0f %% round %d: %.0f/s, HTTP p99 %.1f ms, commit→ack p99 %.1f ms,"
@@ -112,8 +121,8 @@ final class LoadLevels {
                 run.rate(),
                 run.http().p99Millis(),
                 run.ack().p99Millis(),
-                SuiteReport.value(run.readyP99Ms(), ""),
-                SuiteReport.value(run.backlogGrowth(), "")));
+                Report.value(run.readyP99Ms(), ""),
+                Report.value(run.backlogGrowth(), "")));
         if (oursFirst) {
           producer(r, f);
         }
@@ -123,12 +132,18 @@ final class LoadLevels {
       }
       for (Map.Entry<Double, LevelRun> e : runs.entrySet()) {
         record(figures.get(e.getKey()), e.getValue(), brokerP99);
+        breakdowns
+            .computeIfAbsent(e.getKey(), k -> new ArrayList<>())
+            .add(e.getValue().perUpload());
       }
+    }
+    if (endToEnd && !breakdowns.isEmpty()) {
+      ctx.report().addTable(StageBreakdown.TITLE, StageBreakdown.table(FRACTIONS, breakdowns));
     }
   }
 
   private void record(Figure[] f, LevelRun run, Double brokerP99) {
-    Double cpu = SystemCpu.Use.per1000(run.cpu().all(), run.http().accepted());
+    Double cpu = Cpu.Use.per1000(run.cpu().all(), run.http().accepted());
     boolean ackValid = run.ackSamples() > 0;
     f[0].ours(ackValid ? run.ack().p50Millis() : null, null);
     f[1].ours(ackValid ? run.ack().p99Millis() : null, cpu);
@@ -153,22 +168,23 @@ final class LoadLevels {
 
   private void producer(int round, double fraction) throws InterruptedException {
     Figure[] f = figures.get(fraction);
-    SystemCpu.Sample a = s.cpu.sample();
+    Cpu.Sample a = s.cpu.sample();
     try {
-      BrokerReference.Latency l =
-          BrokerReference.producerAtRate(
+      double rate = rate(fraction);
+      KafkaTools.Run l =
+          KafkaTools.producer(
               s.stack.kafkaBootstrap(),
               PRODUCER_TOPIC,
-              rate(fraction),
-              ctx.options().referenceSeconds(),
+              Math.max(1, Math.round(rate * ctx.options().referenceSeconds())),
               recordBytes,
+              rate,
               ctx.data().resolve("references/producer-at-rate-" + round + "-" + fraction));
-      SystemCpu.Use cpu = SystemCpu.between(a, s.cpu.sample());
+      Cpu.Use cpu = Cpu.between(a, s.cpu.sample());
       f[0].theirs(l.p50Ms(), null);
-      f[1].theirs(l.p99Ms(), SystemCpu.Use.per1000(l.cpuSeconds() + cpu.kafka(), l.records()));
+      f[1].theirs(l.p99Ms(), Cpu.Use.per1000(l.cpuSeconds() + cpu.kafka(), l.records()));
       ctx.report()
           .detail("producer_at_rate", Map.of("round", round, "fraction", fraction, "result", l));
-    } catch (References.NotAvailable e) {
+    } catch (NotAvailable e) {
       f[0].theirsMissing(e.getMessage());
       f[1].theirsMissing(e.getMessage());
     }
@@ -176,8 +192,8 @@ final class LoadLevels {
 
   private Double brokerEndToEnd(int round) throws InterruptedException {
     try {
-      BrokerReference.Latency l =
-          BrokerReference.endToEnd(
+      KafkaTools.Run l =
+          KafkaTools.endToEnd(
               s.stack.kafkaBootstrap(),
               E2E_TOPIC,
               E2E_RECORDS,
@@ -189,7 +205,7 @@ final class LoadLevels {
               "   broker end-to-end round %d: p50 %.0f ms, p99 %.0f ms",
               round, l.p50Ms(), l.p99Ms()));
       return l.p99Ms();
-    } catch (References.NotAvailable e) {
+    } catch (NotAvailable e) {
       brokerMissing = "(its broker end-to-end p99) " + e.getMessage();
       ctx.report()
           .detail("broker_end_to_end", Map.of("round", round, "not_available", e.getMessage()));

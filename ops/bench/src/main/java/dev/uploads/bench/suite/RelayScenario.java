@@ -1,6 +1,10 @@
 package dev.uploads.bench.suite;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.uploads.bench.kit.Cpu;
+import dev.uploads.bench.kit.Figure;
+import dev.uploads.bench.peer.DebeziumDrain;
+import dev.uploads.bench.reference.KafkaTools;
+import dev.uploads.bench.reference.NotAvailable;
 import dev.uploads.bench.stack.KafkaTopics;
 import dev.uploads.bench.stack.RelayDrain;
 import dev.uploads.bench.stack.Sql;
@@ -73,55 +77,40 @@ final class RelayScenario {
     try (LocalPostgres postgres =
             LocalPostgres.start(dir.resolve("postgres"), 0, Map.of("wal_level", "logical"));
         LocalKafka kafka = LocalKafka.start(dir.resolve("kafka"), 0, 0)) {
-      SystemCpu cpu = new SystemCpu(dir.resolve("postgres"));
+      Cpu cpu = new Cpu(dir.resolve("postgres"));
       // prefill and drain, the producer tool, the peer with its own fill and check
-      Duration round = Duration.ofSeconds(40 + o.relayRows() / 2_500L);
-      for (int r = 1; r <= o.rounds(); r++) {
-        if (r > 1 && !ctx.fits(round)) {
-          ctx.report().note("relay: rounds " + r + ".." + o.rounds() + " not run: time budget");
-          break;
-        }
-        int n = r;
-        int[] recordBytes = {RelayRecordBytes.typical()};
-        Step ours = () -> recordBytes[0] = ours(postgres, kafka, cpu, n);
-        Step producer = () -> producer(kafka, cpu, n, recordBytes[0]);
-        Step debezium = () -> debezium(postgres, kafka, n);
-        List<Step> steps = new ArrayList<>(List.of(ours));
-        if (relay) {
-          steps.add(producer);
-        }
-        if (peer) {
-          steps.add(debezium);
-        }
-        if (r % 2 == 0) {
-          java.util.Collections.reverse(steps);
-        }
-        for (Step step : steps) {
-          step.run();
-        }
-      }
+      int[] recordBytes = {RelayRecordBytes.typical()};
+      ctx.rounds(
+          "relay",
+          Duration.ofSeconds(40 + o.relayRows() / 2_500L),
+          r -> {
+            List<Context.Step> steps = new ArrayList<>();
+            steps.add(() -> recordBytes[0] = ours(postgres, kafka, cpu, r));
+            if (relay) {
+              steps.add(() -> producer(kafka, cpu, r, recordBytes[0]));
+            }
+            if (peer) {
+              steps.add(() -> debezium(postgres, kafka, r));
+            }
+            return steps;
+          });
     }
   }
 
-  private interface Step {
-    void run() throws Exception;
-  }
-
   /** Returns the bytes of the records it sent, for the producer tool. */
-  private int ours(LocalPostgres postgres, LocalKafka kafka, SystemCpu cpu, int round)
-      throws Exception {
+  private int ours(LocalPostgres postgres, LocalKafka kafka, Cpu cpu, int round) throws Exception {
     String database = "relay_drain_" + round;
     RelayDrain.Prepared prepared =
         RelayDrain.prepare(
             postgres.port(), kafka.bootstrapServers(), ctx.options().relayRows(), database);
-    SystemCpu.Sample a = cpu.sample();
+    Cpu.Sample a = cpu.sample();
     RelayDrain.Result result = RelayDrain.drain(prepared);
-    SystemCpu.Use use = SystemCpu.between(a, cpu.sample());
+    Cpu.Use use = Cpu.between(a, cpu.sample());
     Sql.execute(postgres.jdbcUrl("postgres"), "DROP DATABASE " + database);
     Map<String, Object> detail = new LinkedHashMap<>();
     detail.put("round", round);
     detail.put("result", result);
-    detail.put("cpu_seconds", use.json());
+    detail.put("cpu_seconds", use);
     ctx.report().detail("relay_drain", detail);
     if (!result.drained() || result.recordsOnTopic() < result.backlog()) {
       throw new IllegalStateException(
@@ -132,87 +121,66 @@ final class RelayScenario {
               + " on the topic");
     }
     double events = result.backlog();
-    vsProducer.ours(result.eventsPerSecond(), SystemCpu.Use.per1000(use.all(), events));
-    Double relayAndPostgres = SystemCpu.Use.per1000(use.jvm() + use.postgres(), events);
+    vsProducer.ours(result.eventsPerSecond(), Cpu.Use.per1000(use.all(), events));
+    Double relayAndPostgres = Cpu.Use.per1000(use.jvm() + use.postgres(), events);
     vsDebezium.ours(result.eventsPerSecond(), relayAndPostgres);
     cpuVsDebezium.ours(relayAndPostgres, null);
     ctx.say(String.format("   relay round %d: %,.0f events/s", round, result.eventsPerSecond()));
     return RelayRecordBytes.withPayload(result.payloadBytes());
   }
 
-  private void producer(LocalKafka kafka, SystemCpu cpu, int round, int recordBytes)
-      throws Exception {
+  private void producer(LocalKafka kafka, Cpu cpu, int round, int recordBytes) throws Exception {
     String topic = "bench-producer-perf-" + round;
     try (KafkaTopics topics = new KafkaTopics(kafka.bootstrapServers())) {
       topics.create(topic, 6);
     }
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                kafka.bootstrapServers(),
-                topic,
-                Integer.toString(ctx.options().relayRows()),
-                Integer.toString(recordBytes)));
-    args.addAll(BrokerReference.RELAY_PRODUCER.subList(2, BrokerReference.RELAY_PRODUCER.size()));
-    SystemCpu.Sample a = cpu.sample();
+    Cpu.Sample a = cpu.sample();
     try {
-      JsonNode r =
-          References.json(
-              References.PRODUCER_PERF,
-              args,
-              Duration.ofSeconds(300 + ctx.options().relayRows() / 2_000),
-              log("producer-perf-" + round));
-      SystemCpu.Use use = SystemCpu.between(a, cpu.sample());
-      double records = r.path("records").asDouble();
+      int rows = ctx.options().relayRows();
+      KafkaTools.Run r =
+          KafkaTools.producer(
+              kafka.bootstrapServers(), topic, rows, recordBytes, 0, log("producer-" + round));
+      Cpu.Use use = Cpu.between(a, cpu.sample());
       vsProducer.theirs(
-          r.path("records_per_second").asDouble(),
-          SystemCpu.Use.per1000(r.path("cpu_seconds").asDouble() + use.kafka(), records));
+          r.recordsPerSecond(), Cpu.Use.per1000(r.cpuSeconds() + use.kafka(), r.records()));
       ctx.report()
           .detail(
               "relay_producer_performance",
-              Map.of("round", round, "result", r, "cpu_seconds", use.json()));
+              Map.of("round", round, "result", r, "cpu_seconds", use));
       ctx.say(
           String.format(
-              "   ProducerPerformance round %d: %,.0f records/s",
-              round, r.path("records_per_second").asDouble()));
-    } catch (References.NotAvailable e) {
+              "   ProducerPerformance round %d: %,.0f records/s", round, r.recordsPerSecond()));
+    } catch (NotAvailable e) {
       vsProducer.theirsMissing(e.getMessage());
     }
   }
 
   private void debezium(LocalPostgres postgres, LocalKafka kafka, int round) throws Exception {
     int rows = ctx.options().relayRows();
-    List<String> args =
-        List.of(
-            "--events=" + rows,
-            "--timeout-seconds=" + (120 + rows / 500),
-            "--jdbc-url=" + postgres.jdbcUrl("postgres"),
-            "--bootstrap=" + kafka.bootstrapServers());
+    Map<String, Object> r;
     try {
-      JsonNode r =
-          References.json(
-              References.DEBEZIUM,
-              List.of("-Xmx1g"),
-              args,
-              Duration.ofSeconds(600 + rows / 250),
-              log("debezium-" + round));
-      if (!r.path("complete").asBoolean(false)) {
-        throw new References.NotAvailable("Debezium's run was incomplete: " + r);
-      }
-      double cpuSeconds =
-          r.path("cpu_seconds").asDouble() + r.path("walsender_cpu_seconds").asDouble(0);
-      Double per1000 = SystemCpu.Use.per1000(cpuSeconds, rows);
-      vsDebezium.theirs(r.path("events_per_second").asDouble(), per1000);
-      cpuVsDebezium.theirs(per1000, null);
+      r =
+          DebeziumDrain.run(
+              postgres,
+              kafka.bootstrapServers(),
+              rows,
+              ctx.options().peerWarmupRows(),
+              ctx.data().resolve("debezium-" + round));
       ctx.report().detail("relay_debezium", Map.of("round", round, "result", r));
-      ctx.say(
-          String.format(
-              "   Debezium round %d: %,.0f events/s",
-              round, r.path("events_per_second").asDouble()));
-    } catch (References.NotAvailable e) {
-      vsDebezium.theirsMissing(e.getMessage());
-      cpuVsDebezium.theirsMissing(e.getMessage());
+      if (!(Boolean) r.get("complete")) {
+        throw new IllegalStateException("its delivery was incomplete: " + r.get("problems"));
+      }
+    } catch (Exception e) {
+      vsDebezium.theirsMissing("Debezium: " + e.getMessage());
+      cpuVsDebezium.theirsMissing("Debezium: " + e.getMessage());
+      return;
     }
+    double perSecond = (Double) r.get("events_per_second");
+    double cpuSeconds = (Double) r.get("cpu_seconds") + (Double) r.get("walsender_cpu_seconds");
+    Double per1000 = Cpu.Use.per1000(cpuSeconds, rows);
+    vsDebezium.theirs(perSecond, per1000);
+    cpuVsDebezium.theirs(per1000, null);
+    ctx.say(String.format("   Debezium round %d: %,.0f events/s", round, perSecond));
   }
 
   private Path log(String name) {

@@ -1,11 +1,9 @@
 package dev.uploads.bench.suite;
 
-import dev.uploads.bench.stack.HttpLoad;
+import dev.uploads.bench.kit.Cpu;
 import dev.uploads.bench.stack.KafkaTopics;
-import dev.uploads.bench.stack.LoadResult;
 import dev.uploads.bench.stack.Quiescence;
 import dev.uploads.bench.stack.Sql;
-import dev.uploads.bench.stack.UploadRequests;
 import dev.uploads.schema.Topics;
 import dev.uploads.stack.LocalStack;
 import dev.uploads.stack.StackOptions;
@@ -17,14 +15,13 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The whole local stack (PostgreSQL, Kafka, SMTP, the API with its relay, the worker), on free
- * ports and fresh data, as ingest and the end-to-end loads see it: the prepared upload requests of
- * ops/bench, the API's connection pool size, and when the system last had work to do.
+ * The whole local stack (PostgreSQL, Kafka, SMTP, the API with its relay, the worker) in this JVM,
+ * on free ports and fresh data, as ingest and the end-to-end loads see it: the load generator in a
+ * JVM of its own, the API's connection pool size, and when the system last had work to do.
  */
 final class StackUnderTest implements AutoCloseable {
   private static final Pattern POOL =
@@ -34,8 +31,8 @@ final class StackUnderTest implements AutoCloseable {
   final StackOptions ports;
   final InetSocketAddress api;
   final String uploadsDb;
-  final List<byte[]> requests;
-  final SystemCpu cpu;
+  final LoadGenerator load;
+  final Cpu cpu;
   final Quiescence quiescence;
   final int poolSize;
 
@@ -44,16 +41,14 @@ final class StackUnderTest implements AutoCloseable {
 
   private boolean workerStopped;
 
-  private StackUnderTest(LocalStack stack, StackOptions ports, int poolSize) {
+  private StackUnderTest(
+      LocalStack stack, StackOptions ports, int poolSize, Cpu cpu, LoadGenerator load) {
     this.stack = stack;
     this.ports = ports;
     this.api = new InetSocketAddress("127.0.0.1", ports.apiPort());
     this.uploadsDb = "jdbc:postgresql://127.0.0.1:" + ports.postgresPort() + "/uploads";
-    // Small distinct JPEGs, as ops/bench sends: the figure is the upload path, not image size.
-    this.requests =
-        UploadRequests.multipart(
-            UploadRequests.jpegs(200, 64, 48), "127.0.0.1:" + ports.apiPort(), stack.apiKey());
-    this.cpu = new SystemCpu(ports.dataDir().resolve("postgres"));
+    this.load = load;
+    this.cpu = cpu;
     this.quiescence = new Quiescence(uploadsDb, stack.kafkaBootstrap());
     this.poolSize = poolSize;
   }
@@ -67,7 +62,10 @@ final class StackUnderTest implements AutoCloseable {
       if (!pool.find()) {
         throw new IllegalStateException("no database maxSize in " + dir.resolve("api.yml"));
       }
-      return new StackUnderTest(stack, ports, Integer.parseInt(pool.group(1)));
+      Cpu cpu = new Cpu(ports.dataDir().resolve("postgres"));
+      InetSocketAddress api = new InetSocketAddress("127.0.0.1", ports.apiPort());
+      LoadGenerator load = LoadGenerator.start(api, stack.apiKey(), cpu, dir.resolve("load"));
+      return new StackUnderTest(stack, ports, Integer.parseInt(pool.group(1)), cpu, load);
     } catch (Exception e) {
       stack.close();
       throw e;
@@ -76,7 +74,7 @@ final class StackUnderTest implements AutoCloseable {
 
   /** A few seconds of uploads that must all be accepted: JIT warm-up, and a stack that works. */
   void warmUp(double rate, Duration length) throws Exception {
-    LoadResult warm = HttpLoad.openLoop(api, requests, rate, 32, length);
+    LoadResult warm = load.openLoop(rate, 32, length);
     if (warm.errors() > 0 || warm.accepted() == 0) {
       throw new IllegalStateException(
           "warm-up uploads failed: " + warm.errors() + " errors, first: " + warm.firstError());
@@ -128,7 +126,11 @@ final class StackUnderTest implements AutoCloseable {
   }
 
   @Override
-  public void close() {
-    stack.close();
+  public void close() throws InterruptedException {
+    try {
+      load.close();
+    } finally {
+      stack.close();
+    }
   }
 }

@@ -1,11 +1,12 @@
 package dev.uploads.bench.suite;
 
+import ch.qos.logback.classic.Level;
 import dev.uploads.bench.jobs.BenchInfra;
-import dev.uploads.bench.jobs.BenchStart;
-import dev.uploads.bench.jobs.Budget;
-import dev.uploads.bench.jobs.JobBenchmark;
-import dev.uploads.bench.jobs.ProcessCpu;
 import dev.uploads.bench.jobs.UploadsTopic;
+import dev.uploads.bench.kit.Budget;
+import dev.uploads.bench.kit.Cpu;
+import dev.uploads.bench.kit.Report;
+import dev.uploads.bench.stack.Sql;
 import java.io.BufferedOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -14,16 +15,19 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.stream.Stream;
+import org.slf4j.LoggerFactory;
 
 /**
- * {@code ops/bench-suite}: every scenario of the benchmark suite, each alternating the system and
- * its reference for several rounds on the same machine, within one time budget. Three groups, each
- * on fresh services that are stopped before the next starts: the whole stack (ingest, commit → ack
- * and end to end), PostgreSQL and Kafka for the relays, and PostgreSQL and Kafka for the jobs.
- * Prints a table of medians and writes {@code bench-results/suite-<stamp>.json} from the same
- * figures.
+ * {@code ops/bench-suite}, the one benchmark command: every scenario, each alternating the system
+ * and its reference for several rounds on the same machine, within one time budget. Three groups,
+ * each on fresh services that are stopped before the next starts: the whole stack (ingest, commit →
+ * ack, end to end, replay), PostgreSQL and Kafka for the relays, and PostgreSQL and Kafka for the
+ * jobs (consumer, thumbnails, emails). Prints a table of medians and writes {@code
+ * bench-results/suite-<stamp>.json} from the same figures.
  */
 public final class Suite {
   /** The real standard output, kept before the services' console output is redirected. */
@@ -32,12 +36,23 @@ public final class Suite {
   private Suite() {}
 
   public static void main(String[] args) {
-    BenchStart.quiet();
-    SuiteOptions options = BenchStart.options(args, SuiteOptions::parse);
+    // Liquibase must not fetch its analytics settings; the services log at WARN until they
+    // configure logging themselves.
+    System.setProperty("liquibase.analytics.enabled", "false");
+    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+        .setLevel(Level.WARN);
+    SuiteOptions options;
+    try {
+      options = SuiteOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("ops/bench-suite: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     Budget budget = new Budget(Duration.ofMinutes(options.budgetMinutes()));
     ZonedDateTime started = ZonedDateTime.now(ZoneOffset.UTC);
     String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(started);
-    SuiteReport report = new SuiteReport();
+    Report report = new Report();
     boolean ok = false;
     Path data = null;
     try {
@@ -76,7 +91,7 @@ public final class Suite {
     } finally {
       System.out.flush();
       if (data != null && ok && !options.keepData()) {
-        JobBenchmark.deleteQuietly(data);
+        delete(data);
       } else if (data != null) {
         OUT.println("data and logs kept in " + data);
       }
@@ -92,17 +107,30 @@ public final class Suite {
     OUT.flush();
   }
 
+  private static void delete(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (Exception e) {
+      OUT.println("could not remove " + dir + ": " + e);
+    }
+  }
+
   /** The three groups of scenarios in order, each keeping back one round of those after it. */
   private record Groups(Context ctx, Map<String, Object> machine) {
     boolean runAll() {
       SuiteOptions o = ctx.options();
-      boolean stack = o.runs("ingest") || o.runs("relay") || o.runs("end-to-end");
+      boolean stack =
+          o.runs("ingest") || o.runs("relay") || o.runs("end-to-end") || o.runs("replay");
       boolean relays = o.runs("relay") || o.runs("relay-peer");
-      boolean jobs = o.runs("consumer") || o.runs("thumbnails");
+      boolean jobs = o.runs("consumer") || o.runs("thumbnails") || o.runs("emails");
       Duration relayRound = Duration.ofSeconds(60 + o.relayRows() / 2_000L);
       Duration jobsRound =
           Duration.ofSeconds(
-              110 + o.statsEvents() / 2_000L + o.pgbenchSeconds() + 3L * o.largeImages());
+              110
+                  + o.statsEvents() / 2_000L
+                  + o.pgbenchSeconds()
+                  + 3L * o.largeImages()
+                  + o.emails() / 50L);
       Duration afterStack =
           (relays ? relayRound : Duration.ZERO).plus(jobs ? jobsRound : Duration.ZERO);
       Duration stackRound =
@@ -155,6 +183,10 @@ public final class Suite {
         boolean levels = o.runs("relay") || o.runs("end-to-end");
         Duration levelRound =
             Duration.ofSeconds(3L * (o.e2eSeconds() + o.referenceSeconds() + 40) + 20);
+        Duration replayRound = Duration.ofSeconds(o.replayLetters() / 40L + 60);
+        Duration afterIngest =
+            (levels ? levelRound : Duration.ZERO)
+                .plus(o.runs("replay") ? replayRound : Duration.ZERO);
         OptionalDouble limit =
             o.ingestLimit() > 0 ? OptionalDouble.of(o.ingestLimit()) : OptionalDouble.empty();
         if (o.runs("ingest")) {
@@ -163,9 +195,7 @@ public final class Suite {
                   + o.ingestStepSeconds()
                   + " s, p99 ≤ 50 ms, vs pgbench");
           OptionalDouble measured =
-              new IngestScenario(
-                      later.reserving(later.reserve().plus(levels ? levelRound : Duration.ZERO)), s)
-                  .run();
+              new IngestScenario(later.reserving(later.reserve().plus(afterIngest)), s).run();
           limit = measured.isPresent() ? measured : limit;
         }
         if (levels && limit.isEmpty()) {
@@ -177,8 +207,12 @@ public final class Suite {
               String.format(
                   "load levels: 25/50/75 %% of %.0f uploads/s, %d s each",
                   limit.getAsDouble(), o.e2eSeconds()));
-          new LoadLevels(later, s, limit.getAsDouble(), o.runs("relay"), o.runs("end-to-end"))
-              .run();
+          Context rest =
+              later.reserving(later.reserve().plus(o.runs("replay") ? replayRound : Duration.ZERO));
+          new LoadLevels(rest, s, limit.getAsDouble(), o.runs("relay"), o.runs("end-to-end")).run();
+        }
+        if (o.runs("replay")) {
+          new ReplayScenario(later, s).run();
         }
         ctx.say("stopping the local stack");
       }
@@ -192,17 +226,22 @@ public final class Suite {
           UploadsTopic topic = new UploadsTopic(infra.kafka.bootstrapServers())) {
         machine.putIfAbsent(
             "postgresql",
-            dev.uploads.bench.stack.Sql.queryString(
-                infra.postgres.jdbcUrl("uploads"), "SHOW server_version"));
-        ProcessCpu processes = new ProcessCpu(dir.resolve("postgres"));
-        SystemCpu cpu = new SystemCpu(dir.resolve("postgres"));
+            Sql.queryString(infra.postgres.jdbcUrl("uploads"), "SHOW server_version"));
+        Cpu cpu = new Cpu(dir.resolve("postgres"));
         Duration thumbnailRound = Duration.ofSeconds(60 + 3L * o.largeImages());
+        Duration emailRound = Duration.ofSeconds(40 + o.emails() / 50L);
         if (o.runs("consumer")) {
-          new StatsScenario(ctx.reserving(o.runs("thumbnails") ? thumbnailRound : Duration.ZERO))
-              .run(infra, topic, processes, cpu);
+          Duration after =
+              (o.runs("thumbnails") ? thumbnailRound : Duration.ZERO)
+                  .plus(o.runs("emails") ? emailRound : Duration.ZERO);
+          new StatsScenario(ctx.reserving(after)).run(infra, topic, cpu);
         }
         if (o.runs("thumbnails")) {
-          new ThumbnailScenario(ctx).run(infra, topic, processes, cpu);
+          new ThumbnailScenario(ctx.reserving(o.runs("emails") ? emailRound : Duration.ZERO))
+              .run(infra, topic, cpu);
+        }
+        if (o.runs("emails")) {
+          new EmailScenario(ctx).run(infra, topic, cpu);
         }
       }
     }

@@ -1,9 +1,7 @@
 package dev.uploads.bench.suite;
 
-import dev.uploads.bench.jobs.BenchArguments;
-import java.util.LinkedHashSet;
+import dev.uploads.bench.kit.Options;
 import java.util.List;
-import java.util.Set;
 
 /**
  * What {@code ops/bench-suite} runs and how much. The defaults fit the whole suite, three rounds of
@@ -14,7 +12,7 @@ import java.util.Set;
 record SuiteOptions(
     int rounds,
     int budgetMinutes,
-    Set<String> scenarios,
+    List<String> scenarios,
     int ingestWarmupSeconds,
     int ingestStepSeconds,
     int ingestSteps,
@@ -24,76 +22,67 @@ record SuiteOptions(
     int e2eSeconds,
     int referenceSeconds,
     int relayRows,
+    int peerWarmupRows,
     int statsEvents,
-    int statsConcurrency,
+    List<Integer> statsConcurrency,
     int accounts,
     int smallImages,
     int largeImages,
     int thumbnailConcurrency,
+    int emails,
+    int replayLetters,
+    int replayRate,
+    int replayWarmupLetters,
     int fsyncSeconds,
     boolean keepData) {
 
   static final List<String> SCENARIOS =
-      List.of("ingest", "relay", "relay-peer", "consumer", "end-to-end", "thumbnails");
-
-  static final String USAGE =
-      "options: --rounds=3 --budget-minutes=27 --scenarios="
-          + String.join(",", SCENARIOS)
-          + " --ingest-warmup-seconds=240 --ingest-step-seconds=10 --ingest-steps=8 --ingest-start-rate=200"
-          + " --ingest-limit=0 (0: measure it) --pgbench-seconds=10 --e2e-seconds=60"
-          + " --reference-seconds=10 --relay-rows=200000 --stats-events=50000"
-          + " --stats-concurrency=4 --accounts=100 --small-images=40 --large-images=6"
-          + " --thumbnail-concurrency=4 --fsync-seconds=1 --keep-data";
+      List.of(
+          "ingest",
+          "relay",
+          "relay-peer",
+          "consumer",
+          "end-to-end",
+          "replay",
+          "thumbnails",
+          "emails");
 
   static SuiteOptions parse(String[] args) {
-    BenchArguments given = new BenchArguments(args, USAGE);
+    Options o = new Options(args);
     SuiteOptions options =
         new SuiteOptions(
-            given.positive("rounds", 3),
-            given.positive("budget-minutes", 27),
-            scenarios(given.take("scenarios")),
-            given.positive("ingest-warmup-seconds", 240),
-            given.positive("ingest-step-seconds", 10),
-            given.positive("ingest-steps", 8),
-            given.positive("ingest-start-rate", 200),
-            given.take(
-                "ingest-limit",
-                0,
-                Integer::parseInt,
-                n -> n >= 0,
-                v -> "ingest-limit must be 0 or a rate per second, not '" + v + "'"),
-            given.positive("pgbench-seconds", 10),
-            given.positive("e2e-seconds", 60),
-            given.positive("reference-seconds", 10),
-            given.positive("relay-rows", 200_000),
-            given.positive("stats-events", 50_000),
-            given.positive("stats-concurrency", 4),
-            given.positive("accounts", 100),
-            given.positive("small-images", 40),
-            given.positive("large-images", 6),
-            given.positive("thumbnail-concurrency", 4),
-            given.positive("fsync-seconds", 1),
-            given.keepData());
-    given.done();
+            o.positive("rounds", 3),
+            o.positive("budget-minutes", 27),
+            o.list("scenarios", SCENARIOS, SCENARIOS),
+            o.positive("ingest-warmup-seconds", 240),
+            o.positive("ingest-step-seconds", 10),
+            o.positive("ingest-steps", 8),
+            o.positive("ingest-start-rate", 200),
+            o.integer("ingest-limit", 0, 0),
+            o.positive("pgbench-seconds", 10),
+            o.positive("e2e-seconds", 60),
+            o.positive("reference-seconds", 10),
+            o.positive("relay-rows", 200_000),
+            o.integer("peer-warmup-rows", 50_000, 0),
+            o.positive("stats-events", 50_000),
+            o.list("stats-concurrency", List.of("4"), List.of()).stream()
+                .map(Integer::parseInt)
+                .toList(),
+            o.positive("accounts", 100),
+            o.positive("small-images", 40),
+            o.positive("large-images", 6),
+            o.positive("thumbnail-concurrency", 4),
+            o.positive("emails", 2_000),
+            o.positive("replay-letters", 2_000),
+            o.positive("replay-rate", 50),
+            o.integer("replay-warmup-letters", 3_000, 0),
+            o.positive("fsync-seconds", 1),
+            o.flag("keep-data"));
+    o.done();
     return options;
   }
 
   boolean runs(String scenario) {
     return scenarios.contains(scenario);
-  }
-
-  private static Set<String> scenarios(String value) {
-    if (value == null) {
-      return new LinkedHashSet<>(SCENARIOS);
-    }
-    Set<String> chosen = new LinkedHashSet<>();
-    for (String part : value.split(",")) {
-      if (!SCENARIOS.contains(part.trim())) {
-        throw new IllegalArgumentException(
-            "unknown scenario '" + part + "'; known: " + String.join(",", SCENARIOS));
-      }
-      chosen.add(part.trim());
-    }
-    return chosen;
   }
 }

@@ -1,10 +1,12 @@
 package dev.uploads.bench.suite;
 
 import dev.uploads.bench.jobs.BenchInfra;
-import dev.uploads.bench.jobs.ProcessCpu;
 import dev.uploads.bench.jobs.TexturedJpeg;
 import dev.uploads.bench.jobs.ThumbnailPhase;
 import dev.uploads.bench.jobs.UploadsTopic;
+import dev.uploads.bench.kit.Cpu;
+import dev.uploads.bench.kit.Figure;
+import dev.uploads.bench.reference.Vips;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -37,7 +39,7 @@ final class ThumbnailScenario {
                   new Figure(
                       "thumbnails",
                       String.format(
-                          "ms per MP, %d × %s, widths 128 and 512", size.count(), size.label()),
+                          "ms per MP, %d × %s, widths %s", size.count(), size.label(), Vips.WIDTHS),
                       "ms/MP",
                       "vipsthumbnail, the same images and widths",
                       Figure.Target.ratioAtMost(3.0)))
@@ -46,49 +48,37 @@ final class ThumbnailScenario {
     }
   }
 
-  void run(BenchInfra infra, UploadsTopic topic, ProcessCpu processes, SystemCpu cpu)
-      throws Exception {
+  void run(BenchInfra infra, UploadsTopic topic, Cpu cpu) throws Exception {
     SuiteOptions o = ctx.options();
     Vips vips = null;
     String missing = null;
     try {
-      vips = Vips.find(ctx.data().resolve("references/tools-vipsthumbnail"));
+      vips = Vips.find();
       ctx.report().header("vipsthumbnail", vips.version());
-    } catch (References.NotAvailable e) {
-      missing = e.getMessage();
+    } catch (java.io.IOException | RuntimeException e) {
+      missing = "vipsthumbnail not available: " + e.getMessage();
     }
-    Duration round = Duration.ofSeconds(60 + 3L * o.largeImages() + o.smallImages() / 5);
-    for (int r = 1; r <= o.rounds(); r++) {
-      if (r > 1 && !ctx.fits(round)) {
-        figures[0].remark("rounds " + r + ".." + o.rounds() + " not run: time budget");
-        break;
-      }
-      if (r % 2 == 1) {
-        ours(infra, topic, processes, r);
-        theirs(vips, missing, cpu, r);
-      } else {
-        theirs(vips, missing, cpu, r);
-        ours(infra, topic, processes, r);
-      }
-    }
+    Vips found = vips;
+    String why = missing;
+    ctx.rounds(
+        "thumbnails",
+        Duration.ofSeconds(60 + 3L * o.largeImages() + o.smallImages() / 5),
+        r -> List.of(() -> ours(infra, topic, cpu, r), () -> theirs(found, why, cpu, r)));
   }
 
-  private void ours(BenchInfra infra, UploadsTopic topic, ProcessCpu processes, int round)
-      throws Exception {
+  private void ours(BenchInfra infra, UploadsTopic topic, Cpu cpu, int round) throws Exception {
     List<ThumbnailPhase.Batch> batches =
         ThumbnailPhase.run(
             infra,
             topic,
-            processes,
+            cpu,
             ctx.options().thumbnailConcurrency(),
             sizes,
             () -> ctx.timeout(Duration.ofSeconds(120)),
             ctx.say());
     for (int i = 0; i < batches.size(); i++) {
       ThumbnailPhase.Batch b = batches.get(i);
-      Map<String, Double> cores = b.cores();
-      double cpuSeconds =
-          (cores.get("jvm") + cores.get("kafka") + cores.get("postgres")) * b.seconds();
+      double cpuSeconds = b.cpu().jvm() + b.cpu().kafka() + b.cpu().postgres();
       if (!b.finished() || b.ready() != b.events()) {
         figures[i].remark(
             "round "
@@ -100,13 +90,12 @@ final class ThumbnailScenario {
                 + " ready before the time box ended");
       }
       figures[i].ours(
-          b.finished() ? b.wallMsPerMegapixel() : null,
-          SystemCpu.Use.per1000(cpuSeconds, b.done()));
+          b.finished() ? b.wallMsPerMegapixel() : null, Cpu.Use.per1000(cpuSeconds, b.done()));
     }
     ctx.report().detail("thumbnails", Map.of("round", round, "batches", batches));
   }
 
-  private void theirs(Vips vips, String missing, SystemCpu cpu, int round) throws Exception {
+  private void theirs(Vips vips, String missing, Cpu cpu, int round) throws Exception {
     for (int i = 0; i < sizes.size(); i++) {
       if (vips == null) {
         figures[i].theirsMissing(missing);
@@ -115,11 +104,12 @@ final class ThumbnailScenario {
       ThumbnailPhase.Size size = sizes.get(i);
       byte[] jpeg = TexturedJpeg.make(size.width(), size.height(), i + 1);
       Path dir = ctx.data().resolve("vips/round-" + round + "/" + i);
-      SystemCpu.Sample a = cpu.sample();
-      double seconds = vips.run(jpeg, size.count(), dir);
-      SystemCpu.Use use = SystemCpu.between(a, cpu.sample());
+      List<Path> images = Vips.copies(jpeg, size.count(), dir.resolve("in"));
+      Cpu.Sample a = cpu.sample();
+      double seconds = vips.run(images, dir.resolve("out"));
+      Cpu.Use use = Cpu.between(a, cpu.sample());
       double msPerMp = seconds * 1000 / (size.count() * size.megapixels());
-      figures[i].theirs(msPerMp, SystemCpu.Use.per1000(use.children(), size.count()));
+      figures[i].theirs(msPerMp, Cpu.Use.per1000(use.children(), size.count()));
       ctx.report()
           .detail(
               "thumbnails_vips",
@@ -133,7 +123,7 @@ final class ThumbnailScenario {
                   "ms_per_mp",
                   msPerMp,
                   "cpu_seconds",
-                  use.json()));
+                  use));
       ctx.say(
           String.format("   vipsthumbnail round %d, %s: %.1f ms/MP", round, size.label(), msPerMp));
     }

@@ -1,0 +1,81 @@
+package dev.uploads.bench.suite;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.uploads.bench.kit.Child;
+import dev.uploads.bench.kit.Cpu;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The HTTP load generator in a JVM of its own, started by the kit's launcher on this JVM's
+ * classpath, so that its CPU is not the system's: {@link Cpu} keeps it apart, and the suite reports
+ * it beside the system's. It prepares the upload requests once (small distinct JPEGs: the figure is
+ * the upload path, not image size) and stays up, warm, for every load of a group. Protocol: it
+ * prints {@code ready}; each stdin line {@code load RATE CONNECTIONS SECONDS} runs one open-loop
+ * load ({@link HttpLoad}) and prints {@code result <LoadResult as JSON>}; stdin closed stops it.
+ */
+final class LoadGenerator implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Child child;
+
+  private LoadGenerator(Child child) {
+    this.child = child;
+  }
+
+  static LoadGenerator start(InetSocketAddress api, String apiKey, Cpu cpu, Path log)
+      throws Exception {
+    Child child =
+        Child.java(
+            System.getProperty("java.class.path"),
+            List.of("-Xmx512m", "-Djava.awt.headless=true"),
+            LoadGenerator.class.getName(),
+            List.of(api.getHostString(), Integer.toString(api.getPort()), apiKey),
+            log);
+    cpu.apart(child.pid());
+    child.next("ready", Duration.ofSeconds(60));
+    return new LoadGenerator(child);
+  }
+
+  long pid() {
+    return child.pid();
+  }
+
+  LoadResult openLoop(double rate, int connections, Duration length) throws Exception {
+    child.send(String.format("load %.3f %d %d", rate, connections, length.toSeconds()));
+    String line = child.next("result ", length.plusSeconds(90)).text();
+    return JSON.readValue(line.substring("result ".length()), LoadResult.class);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    child.close();
+  }
+
+  /** LoadGenerator HOST PORT API_KEY: the child's side. */
+  public static void main(String[] args) throws Exception {
+    InetSocketAddress api = new InetSocketAddress(args[0], Integer.parseInt(args[1]));
+    List<byte[]> requests =
+        UploadRequests.multipart(
+            UploadRequests.jpegs(200, 64, 48), args[0] + ":" + args[1], args[2]);
+    System.out.println("ready");
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    for (String line = in.readLine(); line != null; line = in.readLine()) {
+      String[] f = line.split(" ");
+      LoadResult result =
+          HttpLoad.openLoop(
+              api,
+              requests,
+              Double.parseDouble(f[1]),
+              Integer.parseInt(f[2]),
+              Duration.ofSeconds(Long.parseLong(f[3])));
+      System.out.println("result " + JSON.writeValueAsString(result));
+    }
+  }
+}
