@@ -91,6 +91,25 @@ public final class BenchInfra implements AutoCloseable {
     return accounts.get(Math.floorMod(i, accounts.size()));
   }
 
+  /** Rows in {@code uploads} as the API would leave them, upload i for account i. */
+  void insertUploads(List<UUID> ids, String status, long size, String sha256, String blobKey) {
+    jdbi.useHandle(
+        h -> {
+          PreparedBatch insert =
+              h.prepareBatch(
+                  """
+                  INSERT INTO uploads (id, account_id, status, filename, content_type, size_bytes,
+                                       sha256, blob_key)
+                  VALUES (:id, :account, :status, 'bench.jpg', 'image/jpeg', :size, :sha, :key)
+                  """);
+          for (int i = 0; i < ids.size(); i++) {
+            insert.bind("id", ids.get(i)).bind("account", account(i).id()).bind("status", status);
+            insert.bind("size", size).bind("sha", sha256).bind("key", blobKey).add();
+          }
+          insert.execute();
+        });
+  }
+
   long count(String sql) {
     return jdbi.withHandle(h -> h.createQuery(sql).mapTo(Long.class).one());
   }

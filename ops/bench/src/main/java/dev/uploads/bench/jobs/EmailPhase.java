@@ -47,7 +47,7 @@ public final class EmailPhase {
       uploads.add(id);
       UUID account = infra.account(i).id();
       records.add(
-          Events.record(
+          UploadsTopic.record(
               new UploadThumbnailed(
                   id,
                   account,
@@ -56,20 +56,7 @@ public final class EmailPhase {
                       new UploadThumbnailed.Thumbnail(
                           512, 384, "thumbnails/" + id + "/512.jpg")))));
     }
-    infra.jdbi.useHandle(
-        h -> {
-          var insert =
-              h.prepareBatch(
-                  """
-                  INSERT INTO uploads (id, account_id, status, filename, content_type, size_bytes,
-                                       sha256, blob_key)
-                  VALUES (:id, :account, 'ready', 'bench.jpg', 'image/jpeg', 1000, '00', '00')
-                  """);
-          for (int i = 0; i < events; i++) {
-            insert.bind("id", uploads.get(i)).bind("account", infra.account(i).id()).add();
-          }
-          insert.execute();
-        });
+    infra.insertUploads(uploads, "ready", 1000, "00", "00");
     long deliveriesBefore = infra.count("SELECT count(*) FROM email_deliveries");
     topic.moveGroupToEnd(GROUP);
     try (LocalSmtp smtp = LocalSmtp.start(0);

@@ -4,8 +4,12 @@ import dev.uploads.bench.kit.Cpu;
 import dev.uploads.ops.deadletters.ActionRequest;
 import dev.uploads.ops.deadletters.Actions;
 import dev.uploads.ops.deadletters.LetterFilter;
+import dev.uploads.schema.EventHeaders;
+import dev.uploads.schema.Topics;
+import dev.uploads.schema.UploadReceived;
 import dev.uploads.worker.stats.StatsJob;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -62,7 +66,7 @@ public final class ReplayPhase {
       Jdbi jdbi, Actions actions, Cpu cpu, String name, int letters, Double rate, Duration timeout)
       throws Exception {
     String fingerprint = "bench-replay-" + name + "-" + UUID.randomUUID();
-    DeadLetterFixture.insert(jdbi, fingerprint, letters);
+    insertLetters(jdbi, fingerprint, letters);
     long countedBefore = counted(jdbi);
     ActionRequest request =
         new ActionRequest(
@@ -124,6 +128,56 @@ public final class ReplayPhase {
       sending.shutdownNow();
       sending.awaitTermination(1, TimeUnit.SECONDS);
     }
+  }
+
+  /**
+   * The fixture: stats-job dead letters written straight into {@code dead_letters}, shaped like the
+   * ones the worker writes after a transient failure (a valid upload.received payload and the
+   * original record's contract headers), so a replay resolves every one; writing them directly
+   * keeps the benchmark about the replay alone. Each letter counts for an account of its own, so
+   * the replays never queue on one counter row.
+   */
+  private static void insertLetters(Jdbi jdbi, String fingerprint, int count) {
+    jdbi.useHandle(
+        h ->
+            h.createUpdate(
+                    """
+                    INSERT INTO dead_letters (job, event_id, event_key, event_type, payload,
+                        headers, source_topic, source_partition, source_offset, source_timestamp,
+                        consumer_group, exception_class, message, fingerprint, attempts,
+                        attempt_count, first_failed_at, last_failed_at)
+                    SELECT :job, e, u::text, :type,
+                        convert_to(json_build_object('upload_id', u, 'account_id', a,
+                            'filename', 'replayed-' || g || '.jpg', 'content_type', 'image/jpeg',
+                            'size_bytes', 100000 + g, 'sha256', repeat('0', 64),
+                            'blob_key', 'bench/' || e)::text, 'UTF8'),
+                        jsonb_build_object(CAST(:idHeader AS text), e::text, CAST(:typeHeader AS text),
+                            CAST(:type AS text), CAST(:versionHeader AS text), CAST(:version AS text),
+                            CAST(:occurredHeader AS text), CAST(:at AS text)),
+                        :topic, g % 6, g, :failedAt, :job, :exception, :message, :fingerprint,
+                        jsonb_build_array(jsonb_build_object('at', CAST(:at AS text),
+                            'exception', CAST(:exception AS text), 'message', CAST(:message AS text),
+                            'stack', '')),
+                        1, :failedAt, :failedAt
+                    FROM (SELECT g, gen_random_uuid() AS e, gen_random_uuid() AS u,
+                                 gen_random_uuid() AS a
+                          FROM generate_series(1, :count) AS g) AS letters
+                    """)
+                .bind("job", StatsJob.NAME)
+                .bind("type", UploadReceived.TYPE)
+                .bind("version", Integer.toString(UploadReceived.VERSION))
+                .bind("idHeader", EventHeaders.EVENT_ID)
+                .bind("typeHeader", EventHeaders.EVENT_TYPE)
+                .bind("versionHeader", EventHeaders.EVENT_VERSION)
+                .bind("occurredHeader", EventHeaders.OCCURRED_AT)
+                .bind("at", Instant.now().toString())
+                .bind("failedAt", Instant.now())
+                .bind("topic", Topics.UPLOADS)
+                .bind("exception", "org.postgresql.util.PSQLException")
+                .bind("message", "benchmark fixture: connection reset")
+                .bind("fingerprint", fingerprint)
+                .bind("count", count)
+                .execute());
   }
 
   private static Where where(Jdbi jdbi, String fingerprint) {

@@ -27,13 +27,10 @@ public final class StatsPhase {
   public record Run(
       int concurrency,
       long backlog,
-      long written,
       boolean finished,
       long done,
       double seconds,
       double perSecond,
-      Double steadyPerSecond,
-      long committedAfterStop,
       long counted,
       long deadLetters,
       Cpu.Use cpu) {}
@@ -47,7 +44,6 @@ public final class StatsPhase {
       Duration timeBox,
       Consumer<String> say)
       throws Exception {
-    long committedBefore = topic.committed(GROUP);
     long left = topic.behind(GROUP, topic.endOffsets());
     int written = (int) Math.max(0, backlogTarget - left);
     say.accept("stats: writing " + written + " upload.received events (" + left + " left before)");
@@ -69,26 +65,17 @@ public final class StatsPhase {
         new Run(
             concurrency,
             backlog,
-            written,
             progress.finished(),
             progress.done(),
             progress.seconds(),
             progress.perSecond(),
-            progress.steadyPerSecond(),
-            topic.committed(GROUP) - committedBefore,
             sumReceived(infra) - countedBefore,
             letters(infra) - lettersBefore,
             Cpu.between(before, after));
     say.accept(
         String.format(
-            "stats: concurrency %d: %d of %d in %.1f s = %.0f/s (after first commit %s), counted %d",
-            concurrency,
-            run.done(),
-            backlog,
-            run.seconds(),
-            run.perSecond(),
-            run.steadyPerSecond() == null ? "n/a" : String.format("%,.0f/s", run.steadyPerSecond()),
-            run.counted()));
+            "stats: concurrency %d: %d of %d in %.1f s = %.0f/s, counted %d",
+            concurrency, run.done(), backlog, run.seconds(), run.perSecond(), run.counted()));
     return run;
   }
 
@@ -111,7 +98,7 @@ public final class StatsPhase {
     for (int from = 0; from < events; from += CHUNK) {
       List<ProducerRecord<byte[], byte[]>> chunk = new ArrayList<>();
       for (int i = from; i < Math.min(events, from + CHUNK); i++) {
-        chunk.add(Events.record(received(infra, random, i)));
+        chunk.add(UploadsTopic.record(received(infra, random, i)));
       }
       topic.sendAll(chunk);
     }

@@ -32,17 +32,13 @@ public final class ThumbnailPhase {
   }
 
   public record Batch(
-      String label,
-      int width,
-      int height,
-      int events,
+      Size size,
       long jpegBytes,
       boolean finished,
       long done,
       double seconds,
       double perSecond,
       double wallMsPerMegapixel,
-      double jvmCpuMsPerMegapixel,
       long ready,
       Cpu.Use cpu) {}
 
@@ -95,7 +91,7 @@ public final class ThumbnailPhase {
       UUID id = UUID.randomUUID();
       ids.add(id);
       records.add(
-          Events.record(
+          UploadsTopic.record(
               new UploadReceived(
                   id,
                   infra.account(i).id(),
@@ -105,26 +101,7 @@ public final class ThumbnailPhase {
                   blob.sha256(),
                   blob.key())));
     }
-    infra.jdbi.useHandle(
-        h -> {
-          var insert =
-              h.prepareBatch(
-                  """
-                  INSERT INTO uploads (id, account_id, status, filename, content_type, size_bytes,
-                                       sha256, blob_key)
-                  VALUES (:id, :account, 'received', 'bench.jpg', 'image/jpeg', :size, :sha, :key)
-                  """);
-          for (int i = 0; i < ids.size(); i++) {
-            insert
-                .bind("id", ids.get(i))
-                .bind("account", infra.account(i).id())
-                .bind("size", blob.sizeBytes())
-                .bind("sha", blob.sha256())
-                .bind("key", blob.key())
-                .add();
-          }
-          insert.execute();
-        });
+    infra.insertUploads(ids, "received", blob.sizeBytes(), blob.sha256(), blob.key());
     say.accept("thumbnails: " + size.count() + " × " + size.label() + " events");
     Cpu.Sample before = cpu.sample();
     long start = System.nanoTime();
@@ -143,25 +120,21 @@ public final class ThumbnailPhase {
     double pixelWork = Math.max(1, progress.done()) * size.megapixels();
     Batch batch =
         new Batch(
-            size.label(),
-            size.width(),
-            size.height(),
-            size.count(),
+            size,
             blob.sizeBytes(),
             progress.finished(),
             progress.done(),
             progress.seconds(),
             progress.perSecond(),
             progress.seconds() * 1000 / pixelWork,
-            Cpu.between(before, after).jvm() * 1000 / pixelWork,
             ready,
             Cpu.between(before, after));
     say.accept(
         String.format(
-            "thumbnails: %s: %d of %d in %.1f s = %.1f/s, %.1f ms/MP wall, %d ready",
+            "thumbnails: %s: %d of %d in %.1f s = %.1f/s, %.1f ms/MP, %d ready",
             size.label(),
             batch.done(),
-            batch.events(),
+            size.count(),
             batch.seconds(),
             batch.perSecond(),
             batch.wallMsPerMegapixel(),

@@ -1,17 +1,24 @@
 package dev.uploads.bench.jobs;
 
 import dev.uploads.bench.stack.KafkaTopics;
+import dev.uploads.schema.Event;
+import dev.uploads.schema.EventHeaders;
+import dev.uploads.schema.EventJson;
 import dev.uploads.schema.Topics;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -30,6 +37,21 @@ public final class UploadsTopic implements AutoCloseable {
     p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
     producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  /**
+   * An event as the relay would publish it (Kafka contract: key = aggregate id, headers event-id,
+   * event-type, event-version, occurred-at; value = the schema's JSON), so the worker cannot tell
+   * benchmark records from real ones and runs exactly its production path.
+   */
+  static ProducerRecord<byte[], byte[]> record(Event event) {
+    RecordHeaders headers = new RecordHeaders();
+    headers.add(EventHeaders.EVENT_ID, utf8(UUID.randomUUID().toString()));
+    headers.add(EventHeaders.EVENT_TYPE, utf8(event.type()));
+    headers.add(EventHeaders.EVENT_VERSION, utf8(Integer.toString(event.version())));
+    headers.add(EventHeaders.OCCURRED_AT, utf8(Instant.now().toString()));
+    return new ProducerRecord<>(
+        event.topic(), null, utf8(event.key()), utf8(EventJson.write(event)), headers);
   }
 
   /** Sends and waits until the broker has every record; fails if any was refused. */
@@ -73,44 +95,23 @@ public final class UploadsTopic implements AutoCloseable {
     return kafka.awaitJoined(group, Topics.UPLOADS, timeout);
   }
 
-  /**
-   * Polls the group's lag every 200 ms until it is zero or the timeout passes. The steady rate runs
-   * from the first commit seen (worker boot and group join are behind it) to the last sample, or to
-   * 90% done when the run finishes, leaving out the tail of partitions that end at different times.
-   */
+  /** Polls the group's lag every 200 ms until it is zero or the timeout passes. */
   Progress awaitCaughtUp(
       String group, Map<TopicPartition, Long> ends, long events, long startNanos, Duration timeout)
       throws Exception {
     long deadline = startNanos + timeout.toNanos();
-    long firstAt = -1;
-    long firstDone = 0;
-    long lastAt = -1;
-    long lastDone = 0;
     while (true) {
       long behind = behind(group, ends);
       long now = System.nanoTime();
-      long done = events - behind;
-      if (firstAt < 0 && done > 0) {
-        firstAt = now;
-        firstDone = done;
-      } else if (firstAt >= 0 && (lastAt < 0 || lastDone < events * 9 / 10)) {
-        lastAt = now;
-        lastDone = done;
-      }
       if (behind == 0 || now > deadline) {
-        double seconds = (now - startNanos) / 1e9;
-        Double steady =
-            lastAt > firstAt && firstAt >= 0 && lastAt - firstAt > 1_000_000_000L
-                ? (lastDone - firstDone) / ((lastAt - firstAt) / 1e9)
-                : null;
-        return new Progress(behind == 0, done, seconds, steady);
+        return new Progress(behind == 0, events - behind, (now - startNanos) / 1e9);
       }
       Thread.sleep(200);
     }
   }
 
   /** done events in seconds; finished says whether all of them were. */
-  record Progress(boolean finished, long done, double seconds, Double steadyPerSecond) {
+  record Progress(boolean finished, long done, double seconds) {
     double perSecond() {
       return done / seconds;
     }
@@ -120,5 +121,9 @@ public final class UploadsTopic implements AutoCloseable {
   public void close() {
     producer.close(Duration.ofSeconds(10));
     kafka.close();
+  }
+
+  private static byte[] utf8(String value) {
+    return value.getBytes(StandardCharsets.UTF_8);
   }
 }

@@ -21,25 +21,11 @@ import java.util.concurrent.TimeUnit;
  * stdout is kept line by line with each line's arrival, so a caller can wait for a line or talk to
  * it over stdin; stderr goes to a log file. Every wait is bounded, and a child is killed with its
  * descendants when it overruns or is closed. {@link #pid} is for {@link Cpu}; once the child has
- * exited, {@link Output#cpuSeconds} is its CPU from this JVM's reaped-children times (exact when no
- * other child exits meanwhile).
+ * exited, {@link Output#cpuSeconds} is its CPU (exact when no other child exits meanwhile).
  */
 public final class Child implements AutoCloseable {
-  /** One line of stdout and {@code System.nanoTime()} when it arrived. */
-  public record Line(String text, long nanos) {}
-
-  /** What a finished child printed; exit 0 is success. */
-  public record Output(
-      int exit, String stdout, String stderr, double wallSeconds, double cpuSeconds) {
-    /** The last stdout line starting with '{', for children that report one JSON object. */
-    public String lastJson() throws IOException {
-      List<String> json = stdout.lines().filter(l -> l.startsWith("{")).toList();
-      if (json.isEmpty()) {
-        throw new IOException("no JSON line in its output: " + tail(stdout + "\n" + stderr));
-      }
-      return json.get(json.size() - 1);
-    }
-  }
+  /** What a finished child printed; {@code cpuSeconds} from this JVM's reaped-children times. */
+  public record Output(String stdout, String stderr, double wallSeconds, double cpuSeconds) {}
 
   private final String name;
   private final Process process;
@@ -47,7 +33,7 @@ public final class Child implements AutoCloseable {
   private final long startNanos = System.nanoTime();
   private final double reapedAtStart;
   private final List<String> stdout = new ArrayList<>();
-  private final BlockingQueue<Line> unread = new LinkedBlockingQueue<>();
+  private final BlockingQueue<String> unread = new LinkedBlockingQueue<>();
   private final Thread reader;
   private final PrintWriter stdin;
 
@@ -100,11 +86,11 @@ public final class Child implements AutoCloseable {
    * The next unread line starting with {@code prefix} (lines before it are passed over); fails when
    * the child exits or the bound passes first.
    */
-  public Line next(String prefix, Duration bound) throws IOException, InterruptedException {
+  public String next(String prefix, Duration bound) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + bound.toNanos();
     while (true) {
-      Line line = unread.poll(50, TimeUnit.MILLISECONDS);
-      if (line != null && line.text().startsWith(prefix)) {
+      String line = unread.poll(50, TimeUnit.MILLISECONDS);
+      if (line != null && line.startsWith(prefix)) {
         return line;
       }
       if (line == null && !reader.isAlive() && unread.isEmpty()) {
@@ -116,8 +102,11 @@ public final class Child implements AutoCloseable {
     }
   }
 
-  /** Waits for the child to exit on its own; kills it (and fails) when the bound passes. */
-  public Output finish(Duration bound) throws IOException, InterruptedException {
+  /**
+   * Waits for the child to exit on its own; kills it when the bound passes. An overrun or a
+   * non-zero exit is an error carrying the end of its output.
+   */
+  public Output finishOk(Duration bound) throws IOException, InterruptedException {
     stdin.close();
     if (!process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS)) {
       kill();
@@ -130,21 +119,12 @@ public final class Child implements AutoCloseable {
     synchronized (stdout) {
       out = String.join("\n", stdout);
     }
-    return new Output(process.exitValue(), out, Files.readString(stderr), wall, cpu);
-  }
-
-  /** As {@link #finish}, and a non-zero exit is an error carrying the end of the output. */
-  public Output finishOk(Duration bound) throws IOException, InterruptedException {
-    Output output = finish(bound);
-    if (output.exit() != 0) {
+    String err = Files.readString(stderr);
+    if (process.exitValue() != 0) {
       throw new IOException(
-          name
-              + " failed (exit "
-              + output.exit()
-              + "): "
-              + tail(output.stdout() + "\n" + output.stderr()));
+          name + " failed (exit " + process.exitValue() + "): " + tail(out + "\n" + err));
     }
-    return output;
+    return new Output(out, err, wall, cpu);
   }
 
   /** Closes its stdin (children that watch it stop), waits up to 30 s, then kills it. */
@@ -167,12 +147,11 @@ public final class Child implements AutoCloseable {
                 new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         PrintWriter file = new PrintWriter(Files.newBufferedWriter(copy), true)) {
       for (String text = in.readLine(); text != null; text = in.readLine()) {
-        long now = System.nanoTime();
         file.println(text);
         synchronized (stdout) {
           stdout.add(text);
         }
-        unread.add(new Line(text, now));
+        unread.add(text);
       }
     } catch (IOException e) {
       // the child is gone; next() and finish() say so

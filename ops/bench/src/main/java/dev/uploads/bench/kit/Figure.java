@@ -43,11 +43,11 @@ public final class Figure {
   private final Target target;
   private final List<Double> ours = new ArrayList<>();
   private final List<Double> theirs = new ArrayList<>();
-  private final List<Double> oursCpu = new ArrayList<>();
-  private final List<Double> theirsCpu = new ArrayList<>();
-  private final List<String> remarks = new ArrayList<>();
+  final List<Double> oursCpu = new ArrayList<>();
+  final List<Double> theirsCpu = new ArrayList<>();
+  final List<String> remarks = new ArrayList<>();
   private String cpuBasis = "";
-  private String referenceMissing;
+  String referenceMissing;
 
   public Figure(String scenario, String name, String unit, String reference, Target target) {
     this.scenario = scenario;
@@ -113,24 +113,8 @@ public final class Figure {
     return target == null ? "" : target.text();
   }
 
-  public Double oursCpuMedian() {
-    return median(oursCpu);
-  }
-
-  public Double theirsCpuMedian() {
-    return median(theirsCpu);
-  }
-
   public int rounds() {
     return (int) ours.stream().filter(Objects::nonNull).count();
-  }
-
-  public String referenceMissing() {
-    return referenceMissing;
-  }
-
-  public List<String> remarks() {
-    return remarks;
   }
 
   public Map<String, Object> json() {
@@ -145,8 +129,8 @@ public final class Figure {
     m.put("ratio", ratio());
     m.put("target", target);
     m.put("met", met());
-    m.put("cpu_seconds_per_1000_ours", oursCpuMedian());
-    m.put("cpu_seconds_per_1000_reference", theirsCpuMedian());
+    m.put("cpu_seconds_per_1000_ours", median(oursCpu));
+    m.put("cpu_seconds_per_1000_reference", median(theirsCpu));
     m.put("cpu_basis", cpuBasis);
     m.put("rounds_ours", ours);
     m.put("rounds_reference", theirs);

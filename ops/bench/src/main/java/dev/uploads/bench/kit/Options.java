@@ -83,25 +83,15 @@ public final class Options {
   public void done() {
     List<String> unknown = given.keySet().stream().filter(k -> !known.containsKey(k)).toList();
     if (!unknown.isEmpty()) {
-      throw new IllegalArgumentException(
-          "unknown option"
-              + (unknown.size() > 1 ? "s " : " ")
-              + "--"
-              + String.join(", --", unknown)
-              + "; known: "
-              + usage());
+      String names = "--" + String.join(", --", unknown);
+      throw new IllegalArgumentException("unknown option " + names + "; known: " + usage());
     }
   }
 
   /** The known options with their defaults, as a command line would give them. */
   public String usage() {
-    StringBuilder out = new StringBuilder();
-    known.forEach(
-        (k, v) ->
-            out.append(out.length() == 0 ? "" : " ")
-                .append("--")
-                .append(k)
-                .append(v == null ? "" : "=" + v));
-    return out.toString();
+    List<String> options = new ArrayList<>();
+    known.forEach((k, v) -> options.add("--" + k + (v == null ? "" : "=" + v)));
+    return String.join(" ", options);
   }
 }

@@ -46,19 +46,9 @@ public final class Report {
   }
 
   public String table() {
-    String[] head = {
-      "scenario",
-      "figure",
-      "ours",
-      "reference",
-      "ratio",
-      "target",
-      "met",
-      "CPU-s/1k ours",
-      "CPU-s/1k ref",
-      "rounds",
-      "reference is"
-    };
+    String[] head =
+        "scenario|figure|ours|reference|ratio|target|met|CPU-s/1k ours|CPU-s/1k ref|rounds|reference is"
+            .split("\\|");
     List<String[]> rows = new ArrayList<>();
     for (Figure f : figures) {
       rows.add(
@@ -68,12 +58,12 @@ public final class Report {
             value(f.oursMedian(), f.unit),
             f.theirsMedian() != null
                 ? value(f.theirsMedian(), f.unit)
-                : f.referenceMissing() != null ? "not available" : f.reference.isEmpty() ? "" : "-",
+                : f.referenceMissing != null ? "not available" : f.reference.isEmpty() ? "" : "-",
             f.ratio() == null ? "" : String.format("%.2f", f.ratio()),
             f.targetText(),
             f.met() == null ? "" : f.met() ? "yes" : "NO",
-            cpu(f.oursCpuMedian()),
-            cpu(f.theirsCpuMedian()),
+            cpu(Figure.median(f.oursCpu)),
+            cpu(Figure.median(f.theirsCpu)),
             Integer.toString(f.rounds()),
             f.reference
           });
@@ -85,11 +75,11 @@ public final class Report {
     out.append('\n');
     for (Figure f : figures) {
       String label = f.scenario + " / " + f.name + ": ";
-      if (f.referenceMissing() != null && f.theirsMedian() == null) {
+      if (f.referenceMissing != null && f.theirsMedian() == null) {
         out.append("  * ").append(label).append(f.reference).append(" ");
-        out.append(f.referenceMissing()).append('\n');
+        out.append(f.referenceMissing).append('\n');
       }
-      f.remarks().forEach(r -> out.append("  * ").append(label).append(r).append('\n'));
+      f.remarks.forEach(r -> out.append("  * ").append(label).append(r).append('\n'));
     }
     notes.forEach(n -> out.append("  * ").append(n).append('\n'));
     tables.forEach(

@@ -70,7 +70,7 @@ public final class DebeziumDrain {
               MAIN,
               args,
               work.resolve("debezium"))) {
-        String[] starting = engine.next("engine-starting", START_BOUND).text().split(" ");
+        String[] starting = engine.next("engine-starting", START_BOUND).split(" ");
         long deadline = System.nanoTime() + Duration.ofSeconds(120 + events / 500).toNanos();
         OptionalLong walsender = await(engine, backlog, kafka, warmup, warmupEvents, deadline);
         long start = System.nanoTime();

@@ -1,6 +1,5 @@
 package dev.uploads.bench.peer;
 
-import dev.uploads.bench.stack.Migrations;
 import dev.uploads.bench.stack.RelayDrain;
 import dev.uploads.bench.stack.Sql;
 import dev.uploads.infra.LocalPostgres;
@@ -41,7 +40,7 @@ final class OutboxBacklog implements AutoCloseable {
     String adminUrl = postgres.jdbcUrl("postgres");
     execute(adminUrl, "CREATE DATABASE " + name);
     OutboxBacklog backlog = new OutboxBacklog(name, postgres.jdbcUrl(name), adminUrl);
-    Migrations.apply(backlog.url);
+    Sql.migrate(backlog.url);
     execute(
         backlog.url,
         "CREATE PUBLICATION " + name + " FOR TABLE outbox",

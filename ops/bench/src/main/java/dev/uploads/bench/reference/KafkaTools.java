@@ -23,17 +23,13 @@ import java.util.regex.Pattern;
  */
 public final class KafkaTools {
   static final Path LIB = Path.of("ops/bench/kafka-tools/target/lib");
+  // As kafka-run-class.sh starts them; the tools format numbers in the default locale.
   private static final List<String> JVM =
       List.of(
-          "-Xmx512m",
-          "-XX:+UseG1GC",
-          "-XX:MaxGCPauseMillis=20",
-          "-XX:InitiatingHeapOccupancyPercent=35",
-          "-XX:+ExplicitGCInvokesConcurrent",
-          "-Djava.awt.headless=true",
-          // The tools format numbers in the default locale; the output is parsed.
-          "-Duser.language=en",
-          "-Duser.country=US");
+          ("-Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35"
+                  + " -XX:+ExplicitGCInvokesConcurrent -Djava.awt.headless=true"
+                  + " -Duser.language=en -Duser.country=US")
+              .split(" "));
   private static final String NUMBER = "([0-9]+(?:\\.[0-9]+)?)";
   static final Pattern PRODUCER =
       Pattern.compile(

@@ -5,8 +5,6 @@ import dev.uploads.worker.stats.StatsJob;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The pgbench script for the stats job's transaction: the job's own statement ({@link
@@ -19,8 +17,6 @@ import java.util.regex.Pattern;
  * bytes per event the worker sends are not sent.
  */
 public final class StatsTransactionScript {
-  private static final Pattern PARAMETER = Pattern.compile("(?<!:):([A-Za-z]+)");
-
   /** Events per statement: the job's batch. */
   public static final int EVENTS = StatsJob.BATCH;
 
@@ -53,16 +49,7 @@ public final class StatsTransactionScript {
             "thumbnails", "array_fill(0, " + n + ")",
             "emails", "array_fill(0, " + n + ")",
             "deadLetters", "array_fill(0, " + n + ")");
-    Matcher m = PARAMETER.matcher(StatsDao.APPLY);
-    StringBuilder sql = new StringBuilder();
-    while (m.find()) {
-      String value = values.get(m.group(1));
-      if (value == null) {
-        throw new IllegalStateException("the stats statement binds :" + m.group(1));
-      }
-      m.appendReplacement(sql, Matcher.quoteReplacement(value));
-    }
-    m.appendTail(sql);
-    return "BEGIN;\n" + sql.toString().strip() + ";\nCOMMIT;\n";
+    String sql = UploadTransactionScript.fill(StatsDao.APPLY, values);
+    return "BEGIN;\n" + sql.strip() + ";\nCOMMIT;\n";
   }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -58,32 +59,27 @@ public final class Tools {
   }
 
   private final Path toolsDir;
-  private final boolean toolsDirOnly;
 
-  /** toolsDirOnly: ignore PATH and system directories, so every run uses the same fetched build. */
-  public Tools(Path toolsDir, boolean toolsDirOnly) {
+  public Tools(Path toolsDir) {
     this.toolsDir = toolsDir.toAbsolutePath();
-    this.toolsDirOnly = toolsDirOnly;
   }
 
   /** The default: .local/tools under the working directory (the project root in ops/ scripts). */
   public static Tools local() {
-    return new Tools(Path.of(".local/tools"), false);
+    return new Tools(Path.of(".local/tools"));
   }
 
   public Tool get(String name) throws IOException, InterruptedException {
     if (!NAMES.contains(name)) {
       throw new IllegalArgumentException("unknown tool " + name + "; known: " + NAMES);
     }
-    if (!toolsDirOnly) {
-      Optional<Path> onPath = onPath(name);
-      if (onPath.isPresent()) {
-        return ready(name, onPath.get(), "path");
-      }
-      Optional<Path> system = newestPostgresBin(Path.of("/usr/lib/postgresql"), name);
-      if (system.isPresent()) {
-        return ready(name, system.get(), "system");
-      }
+    Optional<Path> onPath = onPath(name);
+    if (onPath.isPresent()) {
+      return ready(name, onPath.get(), "path");
+    }
+    Optional<Path> system = newestPostgresBin(Path.of("/usr/lib/postgresql"), name);
+    if (system.isPresent()) {
+      return ready(name, system.get(), "system");
     }
     Optional<Path> extracted = inToolsDir(name);
     if (extracted.isPresent()) {
@@ -223,12 +219,7 @@ public final class Tools {
 
   private static boolean isElf(Path file) throws IOException {
     try (var in = Files.newInputStream(file)) {
-      byte[] magic = in.readNBytes(4);
-      return magic.length == 4
-          && magic[0] == 0x7f
-          && magic[1] == 'E'
-          && magic[2] == 'L'
-          && magic[3] == 'F';
+      return Arrays.equals(in.readNBytes(4), new byte[] {0x7f, 'E', 'L', 'F'});
     }
   }
 

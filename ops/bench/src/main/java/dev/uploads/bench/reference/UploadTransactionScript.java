@@ -56,24 +56,16 @@ final class UploadTransactionScript {
         fill(
             Outbox.INSERT,
             Map.of(
-                "topic",
-                "'" + topic + "'",
-                "key",
-                "CAST(:id AS text)",
-                "eventId",
-                "gen_random_uuid()",
-                "type",
-                "'" + UploadReceived.TYPE + "'",
-                "version",
-                Integer.toString(UploadReceived.VERSION),
-                "occurredAt",
-                ":created_at",
+                "topic", "'" + topic + "'",
+                "key", "CAST(:id AS text)",
+                "eventId", "gen_random_uuid()",
+                "type", "'" + UploadReceived.TYPE + "'",
+                "version", Integer.toString(UploadReceived.VERSION),
+                "occurredAt", ":created_at",
                 "traceparent",
-                "'00-' || md5(random()::text) || '-' || substr(md5(random()::text), 1, 16) || '-01'",
-                "headers",
-                "NULL",
-                "payload",
-                "convert_to(" + payloadExpression() + ", 'UTF8')"));
+                    "'00-' || md5(random()::text) || '-' || substr(md5(random()::text), 1, 16) || '-01'",
+                "headers", "NULL",
+                "payload", "convert_to(" + payloadExpression() + ", 'UTF8')"));
     return "\\set size_param random(1000, 4000)\n"
         + "BEGIN;\n"
         + upload.strip()
@@ -109,19 +101,17 @@ final class UploadTransactionScript {
         .replace("BLOBMARK", "' || CAST(:blob_key AS text) || '");
   }
 
-  private static String fill(String sql, Map<String, String> values) {
+  /** Each named parameter replaced by its SQL expression; one without is an error. */
+  static String fill(String sql, Map<String, String> values) {
     Matcher m = PARAMETER.matcher(sql);
     StringBuilder out = new StringBuilder();
     while (m.find()) {
       String value = values.get(m.group(1));
       if (value == null) {
         throw new IllegalStateException(
-            "the API's statement has a parameter :"
+            "a statement has a parameter :"
                 + m.group(1)
-                + " the benchmark does not fill;"
-                + " update "
-                + UploadTransactionScript.class.getSimpleName()
-                + ": "
+                + " the pgbench script does not fill: "
                 + sql);
       }
       m.appendReplacement(out, Matcher.quoteReplacement(value));

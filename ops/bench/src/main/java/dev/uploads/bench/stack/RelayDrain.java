@@ -7,7 +7,6 @@ import dev.uploads.api.relay.RelayMetrics;
 import dev.uploads.api.relay.RelayProducer;
 import dev.uploads.api.relay.RelaySettings;
 import dev.uploads.schema.OutboxSignal;
-import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.db.ManagedDataSource;
 import io.dropwizard.jackson.Jackson;
 import java.sql.Connection;
@@ -28,15 +27,9 @@ public final class RelayDrain {
   private static final Duration BOUND = Duration.ofMinutes(5);
 
   public record Result(
-      String topic,
-      int backlog,
-      double prefillSeconds,
-      double payloadBytes,
-      boolean drained,
-      double drainSeconds,
-      long recordsOnTopic) {
+      Prepared backlog, boolean drained, double drainSeconds, long recordsOnTopic) {
     public double eventsPerSecond() {
-      return drained ? backlog / drainSeconds : Double.NaN;
+      return drained ? backlog.backlog() / drainSeconds : Double.NaN;
     }
   }
 
@@ -57,7 +50,7 @@ public final class RelayDrain {
     String server = "jdbc:postgresql://127.0.0.1:" + postgresPort + "/";
     Sql.execute(server + "postgres", "CREATE DATABASE " + database);
     String url = server + database;
-    Migrations.apply(url);
+    Sql.migrate(url);
     String topic = "bench-drain-" + System.currentTimeMillis();
     try (KafkaTopics kafka = new KafkaTopics(bootstrap)) {
       kafka.create(topic, 6);
@@ -74,15 +67,7 @@ public final class RelayDrain {
   public static Result drain(Prepared p) throws Exception {
     Timed drain = drain(p.url(), p.bootstrap(), p.backlog());
     try (KafkaTopics kafka = new KafkaTopics(p.bootstrap())) {
-      long onTopic = kafka.endOffsetSum(p.topic());
-      return new Result(
-          p.topic(),
-          p.backlog(),
-          p.prefillSeconds(),
-          p.payloadBytes(),
-          drain.done,
-          drain.seconds,
-          onTopic);
+      return new Result(p, drain.done, drain.seconds, kafka.endOffsetSum(p.topic()));
     }
   }
 
@@ -126,14 +111,8 @@ public final class RelayDrain {
   private record Timed(boolean done, double seconds) {}
 
   private static Timed drain(String url, String bootstrap, int backlog) throws Exception {
-    DataSourceFactory database = new DataSourceFactory();
-    database.setDriverClass("org.postgresql.Driver");
-    database.setUrl(url);
-    database.setUser("postgres");
-    database.setPassword("");
     MetricRegistry registry = new MetricRegistry();
-    ManagedDataSource dataSource = database.build(registry, "relay-drain");
-    dataSource.start();
+    ManagedDataSource dataSource = Sql.pool(url, "relay-drain", 100); // DataSourceFactory's default
     Jdbi jdbi =
         Jdbi.create(dataSource)
             .installPlugin(new SqlObjectPlugin())

@@ -1,12 +1,23 @@
 package dev.uploads.bench.stack;
 
+import com.codahale.metrics.MetricRegistry;
 import dev.uploads.infra.LocalPostgres;
+import io.dropwizard.db.DataSourceFactory;
+import io.dropwizard.db.ManagedDataSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import liquibase.Scope;
+import liquibase.command.CommandScope;
+import liquibase.command.core.UpdateCommandStep;
+import liquibase.command.core.helpers.DbUrlConnectionArgumentsCommandStep;
+import liquibase.database.Database;
+import liquibase.database.DatabaseFactory;
+import liquibase.database.jvm.JdbcConnection;
+import liquibase.resource.ClassLoaderResourceAccessor;
 
 /** The few plain JDBC calls the benchmark makes itself (setup and progress checks, not load). */
 public final class Sql {
@@ -60,5 +71,39 @@ public final class Sql {
       }
     }
     return false;
+  }
+
+  /**
+   * Applies the schema module's changelog ({@code db/changelog.sql}, the file the API's {@code db
+   * migrate} uses) to another database. Called directly rather than through {@code db migrate}
+   * because that command reconfigures (and resets) the logging of the API running in this JVM.
+   */
+  public static void migrate(String jdbcUrl) throws Exception {
+    try (Connection connection = connect(jdbcUrl)) {
+      Database database =
+          DatabaseFactory.getInstance()
+              .findCorrectDatabaseImplementation(new JdbcConnection(connection));
+      Scope.child(
+          Scope.Attr.resourceAccessor.name(),
+          new ClassLoaderResourceAccessor(Sql.class.getClassLoader()),
+          () ->
+              new CommandScope(UpdateCommandStep.COMMAND_NAME)
+                  .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, database)
+                  .addArgumentValue(UpdateCommandStep.CHANGELOG_FILE_ARG, "db/changelog.sql")
+                  .execute());
+    }
+  }
+
+  /** A started pool like the API's (Dropwizard's data source), named for its metrics. */
+  public static ManagedDataSource pool(String jdbcUrl, String name, int maxSize) throws Exception {
+    DataSourceFactory database = new DataSourceFactory();
+    database.setDriverClass("org.postgresql.Driver");
+    database.setUrl(jdbcUrl);
+    database.setUser(LocalPostgres.USER);
+    database.setPassword("");
+    database.setMaxSize(maxSize);
+    ManagedDataSource pool = database.build(new MetricRegistry(), name);
+    pool.start();
+    return pool;
   }
 }

@@ -40,6 +40,10 @@ record Context(
     say.accept(line);
   }
 
+  void say(String format, Object... args) {
+    say.accept(String.format(format, args));
+  }
+
   /** One measurement of a round. */
   interface Step {
     void run() throws Exception;

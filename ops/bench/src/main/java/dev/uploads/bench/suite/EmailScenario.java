@@ -36,10 +36,7 @@ final class EmailScenario {
 
   void run(BenchInfra infra, UploadsTopic topic, Cpu cpu) throws Exception {
     SuiteOptions o = ctx.options();
-    ctx.rounds(
-        "emails",
-        Duration.ofSeconds(40 + o.emails() / 50L),
-        r -> List.of(() -> once(infra, topic, cpu, r)));
+    ctx.rounds("emails", o.round("emails"), r -> List.of(() -> once(infra, topic, cpu, r)));
   }
 
   private void once(BenchInfra infra, UploadsTopic topic, Cpu cpu, int r) throws Exception {

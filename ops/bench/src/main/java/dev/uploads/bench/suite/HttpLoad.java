@@ -16,14 +16,7 @@ import java.util.concurrent.locks.LockSupport;
  * connections, generously sized.
  */
 final class HttpLoad {
-  private final InetSocketAddress target;
-  private final List<byte[]> requests;
-  private final AtomicLong next = new AtomicLong();
-
-  private HttpLoad(InetSocketAddress target, List<byte[]> requests) {
-    this.target = target;
-    this.requests = requests;
-  }
+  private HttpLoad() {}
 
   static LoadResult openLoop(
       InetSocketAddress target,
@@ -32,66 +25,52 @@ final class HttpLoad {
       int connections,
       Duration measure)
       throws InterruptedException {
-    HttpLoad load = new HttpLoad(target, requests);
     long start = System.nanoTime() + 100_000_000L; // let every thread reach its first due time
     long end = start + measure.toNanos();
     double periodNanos = 1e9 / rate;
-    List<LoadResult.Tally> tallies =
-        load.run(connections, end, tally -> load.openWorker(tally, start, end, periodNanos));
-    return LoadResult.Tally.merge(tallies, measure.toNanos() / 1e9);
-  }
-
-  private interface Worker {
-    void run(LoadResult.Tally tally);
-  }
-
-  private List<LoadResult.Tally> run(int threads, long endNanos, Worker worker)
-      throws InterruptedException {
+    AtomicLong next = new AtomicLong();
     List<LoadResult.Tally> tallies = new ArrayList<>();
     List<Thread> started = new ArrayList<>();
-    for (int i = 0; i < threads; i++) {
+    for (int i = 0; i < connections; i++) {
       LoadResult.Tally tally = new LoadResult.Tally();
       tallies.add(tally);
-      Thread thread = new Thread(() -> worker.run(tally), "bench-load-" + i);
+      Runnable worker =
+          () -> {
+            try (HttpConnection connection = new HttpConnection(target)) {
+              for (long t = next.getAndIncrement(); ; t = next.getAndIncrement()) {
+                long due = start + (long) (t * periodNanos);
+                if (due >= end) {
+                  return;
+                }
+                for (long wait = due - System.nanoTime();
+                    wait > 0;
+                    wait = due - System.nanoTime()) {
+                  LockSupport.parkNanos(wait);
+                }
+                try {
+                  int status = connection.exchange(requests.get((int) (t % requests.size())));
+                  tally.status(
+                      status, (System.nanoTime() - due) / 1_000, connection.lastErrorBody());
+                } catch (IOException | RuntimeException e) {
+                  tally.ioError(e);
+                  LockSupport.parkNanos(10_000_000L); // a refused connection is no busy loop
+                }
+              }
+            }
+          };
+      Thread thread = new Thread(worker, "bench-load-" + i);
       thread.setDaemon(true);
       thread.start();
       started.add(thread);
     }
-    // Each thread stops at endNanos plus at most one request (bounded by the read timeout).
-    long joinDeadline = endNanos + Duration.ofSeconds(45).toNanos();
+    // Each thread stops at the end plus at most one request (bounded by the read timeout).
+    long joinDeadline = end + Duration.ofSeconds(45).toNanos();
     for (Thread thread : started) {
       thread.join(Math.max(1, (joinDeadline - System.nanoTime()) / 1_000_000));
       if (thread.isAlive()) {
         throw new IllegalStateException(thread.getName() + " did not finish in time");
       }
     }
-    return tallies;
-  }
-
-  private void openWorker(LoadResult.Tally tally, long start, long end, double periodNanos) {
-    try (HttpConnection connection = new HttpConnection(target)) {
-      while (true) {
-        long ticket = next.getAndIncrement();
-        long due = start + (long) (ticket * periodNanos);
-        if (due >= end) {
-          return;
-        }
-        for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
-          LockSupport.parkNanos(wait);
-        }
-        byte[] request = requests.get((int) (ticket % requests.size()));
-        try {
-          int status = connection.exchange(request);
-          tally.status(status, (System.nanoTime() - due) / 1_000, connection.lastErrorBody());
-        } catch (IOException | RuntimeException e) {
-          tally.ioError(e);
-          pause();
-        }
-      }
-    }
-  }
-
-  private static void pause() {
-    LockSupport.parkNanos(10_000_000L);
+    return LoadResult.Tally.merge(tallies, measure.toNanos() / 1e9);
   }
 }

@@ -87,10 +87,9 @@ final class IngestScenario {
       slices++;
     }
     ctx.say(
-        String.format(
-            "   ingest warm-up: %d uploads/s with the worker stopped, %d s until the JIT compiled"
-                + " %.1f s in the last 10 s (not measured)",
-            rate, slices * 10, jitMillis / 1000.0));
+        "   ingest warm-up: %d uploads/s with the worker stopped, %d s until the JIT compiled"
+            + " %.1f s in the last 10 s (not measured)",
+        rate, slices * 10, jitMillis / 1000.0);
     ctx.report()
         .detail(
             "ingest_warmup",
@@ -102,9 +101,7 @@ final class IngestScenario {
     try (KafkaTopics kafka = new KafkaTopics(s.stack.kafkaBootstrap())) {
       kafka.create(PGBENCH_TOPIC, 6);
     }
-    Duration round =
-        Duration.ofSeconds(
-            (long) o.ingestSteps() * (o.ingestStepSeconds() + 10) + o.pgbenchSeconds() + 20);
+    Duration round = o.round("ingest");
     List<Double> limits = new ArrayList<>();
     double[] start = {o.ingestStartRate()};
     ctx.rounds(
@@ -125,7 +122,7 @@ final class IngestScenario {
   private Double search(int round, double startRate) throws Exception {
     SuiteOptions o = ctx.options();
     RateSearch search = new RateSearch(startRate, o.ingestSteps());
-    List<Map<String, Object>> steps = new ArrayList<>();
+    List<Step> steps = new ArrayList<>();
     LoadResult best = null;
     Cpu.Use bestCpu = null;
     double bestRate = 0;
@@ -143,19 +140,16 @@ final class IngestScenario {
       boolean pass =
           load.errors() == 0 && load.accepted() >= due * 0.98 && load.p99Millis() <= P99_MILLIS;
       search.result(r, pass);
-      Map<String, Object> step = step(r, load, cpu, pass);
-      step.put("jit_compiling_ms", jitMillis);
-      steps.add(step);
+      steps.add(new Step(r, pass, jitMillis, load, cpu));
       ctx.say(
-          String.format(
-              "   ingest round %d: %.0f/s -> %d accepted, p99 %.1f ms, %d errors, JIT %.1f s: %s",
-              round,
-              r,
-              load.accepted(),
-              load.p99Millis(),
-              load.errors(),
-              jitMillis / 1000.0,
-              pass ? "pass" : "fail"));
+          "   ingest round %d: %.0f/s -> %d accepted, p99 %.1f ms, %d errors, JIT %.1f s: %s",
+          round,
+          r,
+          load.accepted(),
+          load.p99Millis(),
+          load.errors(),
+          jitMillis / 1000.0,
+          pass ? "pass" : "fail");
       if (pass && r > bestRate) {
         best = load;
         bestCpu = cpu;
@@ -172,10 +166,7 @@ final class IngestScenario {
     if (best == null) {
       figure.ours(null, null);
       figure.remark(
-          "round "
-              + round
-              + ": no rate passed, down to "
-              + steps.get(steps.size() - 1).get("rate"));
+          "round " + round + ": no rate passed, down to " + steps.get(steps.size() - 1).rate());
       return null;
     }
     if (search.lowestFailed().isEmpty()) {
@@ -185,19 +176,9 @@ final class IngestScenario {
     return search.limit().getAsDouble();
   }
 
-  private Map<String, Object> step(double rate, LoadResult load, Cpu.Use cpu, boolean pass) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("rate", rate);
-    m.put("accepted", load.accepted());
-    m.put("accepted_per_second", load.acceptedPerSecond());
-    m.put("p50_ms", load.p50Millis());
-    m.put("p99_ms", load.p99Millis());
-    m.put("errors", load.errors());
-    m.put("first_error", load.firstError());
-    m.put("pass", pass);
-    m.put("cpu_seconds", cpu);
-    return m;
-  }
+  /** One step of the search, for the results file. */
+  private record Step(
+      double rate, boolean pass, long jitCompilingMs, LoadResult load, Cpu.Use cpu) {}
 
   private void pgbench(int round) throws Exception {
     UUID account =
@@ -231,6 +212,6 @@ final class IngestScenario {
     double transactions = result.tps().get() * ctx.options().pgbenchSeconds();
     figure.theirs(
         result.tps().get(), Cpu.Use.per1000(cpu.postgres() + cpu.children(), transactions));
-    ctx.say(String.format("   pgbench round %d: %.0f tps", round, result.tps().get()));
+    ctx.say("   pgbench round %d: %.0f tps", round, result.tps().get());
   }
 }

@@ -91,7 +91,7 @@ final class LoadLevels {
       kafka.create(PRODUCER_TOPIC, 6);
       kafka.create(E2E_TOPIC, 1);
     }
-    Duration round = Duration.ofSeconds(3L * (o.e2eSeconds() + o.referenceSeconds() + 40) + 20);
+    Duration round = o.round("levels");
     for (int r = 1; r <= o.rounds(); r++) {
       if (r > 1 && !ctx.fits(round)) {
         ctx.report().note("load levels: rounds " + r + ".." + o.rounds() + " not run: time budget");
@@ -113,16 +113,15 @@ final class LoadLevels {
                 Map.of(
                     "round", r, "fraction", f, "run", run, "cpu_ms_per_upload", run.perUpload()));
         ctx.say(
-            String.format(
-                "   %.0f %% round %d: %.0f/s, HTTP p99 %.1f ms, commit→ack p99 %.1f ms,"
-                    + " ready p99 %s ms, backlog growth %s events",
-                f * 100,
-                r,
-                run.rate(),
-                run.http().p99Millis(),
-                run.ack().p99Millis(),
-                Report.value(run.readyP99Ms(), ""),
-                Report.value(run.backlogGrowth(), "")));
+            "   %.0f %% round %d: %.0f/s, HTTP p99 %.1f ms, commit→ack p99 %.1f ms,"
+                + " ready p99 %s ms, backlog growth %s events",
+            f * 100,
+            r,
+            run.rate(),
+            run.http().p99Millis(),
+            run.ack().p99Millis(),
+            Report.value(run.readyP99Ms(), ""),
+            Report.value(run.backlogGrowth(), ""));
         if (oursFirst) {
           producer(r, f);
         }
@@ -201,9 +200,7 @@ final class LoadLevels {
               ctx.data().resolve("references/end-to-end-latency-" + round));
       ctx.report().detail("broker_end_to_end", Map.of("round", round, "result", l));
       ctx.say(
-          String.format(
-              "   broker end-to-end round %d: p50 %.0f ms, p99 %.0f ms",
-              round, l.p50Ms(), l.p99Ms()));
+          "   broker end-to-end round %d: p50 %.0f ms, p99 %.0f ms", round, l.p50Ms(), l.p99Ms());
       return l.p99Ms();
     } catch (NotAvailable e) {
       brokerMissing = "(its broker end-to-end p99) " + e.getMessage();

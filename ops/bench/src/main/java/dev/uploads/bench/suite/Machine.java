@@ -26,7 +26,7 @@ final class Machine {
           PgTestFsync.run(
               Tools.local().get("pg_test_fsync"), ctx.data(), ctx.options().fsyncSeconds());
       m.put("pg_test_fsync", fsync);
-      ctx.say(String.format("   fdatasync: %,.0f 8 kB writes/s", fsync.fdatasyncOpsPerSecond()));
+      ctx.say("   fdatasync: %,.0f 8 kB writes/s", fsync.fdatasyncOpsPerSecond());
     } catch (java.io.IOException | RuntimeException e) {
       m.put("pg_test_fsync", "not available: " + e.getMessage());
     }

@@ -11,7 +11,6 @@ import dev.uploads.bench.stack.Sql;
 import dev.uploads.infra.LocalKafka;
 import dev.uploads.infra.LocalPostgres;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,7 +81,7 @@ final class RelayScenario {
       int[] recordBytes = {RelayRecordBytes.typical()};
       ctx.rounds(
           "relay",
-          Duration.ofSeconds(40 + o.relayRows() / 2_500L),
+          o.round("relay", "relay-peer"),
           r -> {
             List<Context.Step> steps = new ArrayList<>();
             steps.add(() -> recordBytes[0] = ours(postgres, kafka, cpu, r));
@@ -112,21 +111,21 @@ final class RelayScenario {
     detail.put("result", result);
     detail.put("cpu_seconds", use);
     ctx.report().detail("relay_drain", detail);
-    if (!result.drained() || result.recordsOnTopic() < result.backlog()) {
+    if (!result.drained() || result.recordsOnTopic() < result.backlog().backlog()) {
       throw new IllegalStateException(
           "the relay did not drain the backlog: "
               + result.recordsOnTopic()
               + " of "
-              + result.backlog()
+              + result.backlog().backlog()
               + " on the topic");
     }
-    double events = result.backlog();
+    double events = result.backlog().backlog();
     vsProducer.ours(result.eventsPerSecond(), Cpu.Use.per1000(use.all(), events));
     Double relayAndPostgres = Cpu.Use.per1000(use.jvm() + use.postgres(), events);
     vsDebezium.ours(result.eventsPerSecond(), relayAndPostgres);
     cpuVsDebezium.ours(relayAndPostgres, null);
-    ctx.say(String.format("   relay round %d: %,.0f events/s", round, result.eventsPerSecond()));
-    return RelayRecordBytes.withPayload(result.payloadBytes());
+    ctx.say("   relay round %d: %,.0f events/s", round, result.eventsPerSecond());
+    return RelayRecordBytes.withPayload(result.backlog().payloadBytes());
   }
 
   private void producer(LocalKafka kafka, Cpu cpu, int round, int recordBytes) throws Exception {
@@ -147,9 +146,7 @@ final class RelayScenario {
           .detail(
               "relay_producer_performance",
               Map.of("round", round, "result", r, "cpu_seconds", use));
-      ctx.say(
-          String.format(
-              "   ProducerPerformance round %d: %,.0f records/s", round, r.recordsPerSecond()));
+      ctx.say("   ProducerPerformance round %d: %,.0f records/s", round, r.recordsPerSecond());
     } catch (NotAvailable e) {
       vsProducer.theirsMissing(e.getMessage());
     }
@@ -180,7 +177,7 @@ final class RelayScenario {
     Double per1000 = Cpu.Use.per1000(cpuSeconds, rows);
     vsDebezium.theirs(perSecond, per1000);
     cpuVsDebezium.theirs(per1000, null);
-    ctx.say(String.format("   Debezium round %d: %,.0f events/s", round, perSecond));
+    ctx.say("   Debezium round %d: %,.0f events/s", round, perSecond);
   }
 
   private Path log(String name) {

@@ -4,10 +4,10 @@ import com.codahale.metrics.MetricRegistry;
 import dev.uploads.bench.jobs.ReplayPhase;
 import dev.uploads.bench.kit.Cpu;
 import dev.uploads.bench.kit.Figure;
+import dev.uploads.bench.stack.Sql;
 import dev.uploads.infra.LocalPostgres;
 import dev.uploads.ops.deadletters.Actions;
 import dev.uploads.ops.deadletters.OperatorDatabase;
-import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.db.ManagedDataSource;
 import java.time.Duration;
 import java.util.List;
@@ -65,7 +65,8 @@ final class ReplayScenario {
   void run() throws Exception {
     SuiteOptions o = ctx.options();
     String url = s.uploadsDb;
-    ManagedDataSource pool = pool(url);
+    // A pool like the API's, which the admin endpoints' replays use.
+    ManagedDataSource pool = Sql.pool(url, "bench-replay", 8);
     try (OperatorDatabase operator = OperatorDatabase.open(url, LocalPostgres.USER, "")) {
       Jdbi pooled = Jdbi.create(pool).installPlugin(new PostgresPlugin());
       Actions viaPool = new Actions(pooled, new MetricRegistry());
@@ -77,11 +78,9 @@ final class ReplayScenario {
         ctx.say("replay: warm-up, " + o.replayWarmupLetters() + " letters (not measured)");
         replay(null, pooled, viaPool, "warmup", o.replayWarmupLetters(), null);
       }
-      Duration round =
-          Duration.ofSeconds(30 + ratedLetters() / o.replayRate() + o.replayLetters() / 50L);
       ctx.rounds(
           "replay",
-          round,
+          o.round("replay"),
           r ->
               List.of(
                   () ->
@@ -112,23 +111,10 @@ final class ReplayScenario {
     if (run.problem() != null) {
       throw new IllegalStateException("replay " + name + ": " + run.problem());
     }
-    ctx.say(String.format("   replay %s: %,.0f letters/s to resolved", name, run.perSecond()));
+    ctx.say("   replay %s: %,.0f letters/s to resolved", name, run.perSecond());
     if (figure != null) {
       figure.ours(run.perSecond(), Cpu.Use.per1000(run.cpu().all(), letters));
     }
     s.settle(ctx.timeout(Duration.ofSeconds(60)));
-  }
-
-  /** A pool like the API's, which the admin endpoints' replays use. */
-  private static ManagedDataSource pool(String url) throws Exception {
-    DataSourceFactory database = new DataSourceFactory();
-    database.setDriverClass("org.postgresql.Driver");
-    database.setUrl(url);
-    database.setUser(LocalPostgres.USER);
-    database.setPassword("");
-    database.setMaxSize(8);
-    ManagedDataSource pool = database.build(new MetricRegistry(), "bench-replay");
-    pool.start();
-    return pool;
   }
 }

@@ -76,7 +76,7 @@ final class StatsScenario {
                 infra.accounts.stream().map(BenchInfra.Account::id).toList()));
     ctx.rounds(
         "consumer",
-        Duration.ofSeconds((60 + o.statsEvents() / 1_000L + o.pgbenchSeconds()) * figures.size()),
+        o.round("consumer"),
         r -> {
           List<Context.Step> steps = new ArrayList<>();
           for (int lanes : figures.keySet()) {
@@ -138,9 +138,7 @@ final class StatsScenario {
       }
       ctx.report()
           .detail("consumer_performance", Map.of("round", round, "result", r, "cpu_seconds", use));
-      ctx.say(
-          String.format(
-              "   ConsumerPerformance round %d: %,.0f records/s", round, r.recordsPerSecond()));
+      ctx.say("   ConsumerPerformance round %d: %,.0f records/s", round, r.recordsPerSecond());
     } catch (NotAvailable e) {
       figures.values().forEach(f -> f[0].theirsMissing(e.getMessage()));
     }
@@ -171,8 +169,7 @@ final class StatsScenario {
         eventsPerSecond,
         Cpu.Use.per1000(use.postgres() + use.children(), eventsPerSecond * seconds));
     ctx.say(
-        String.format(
-            "   pgbench (stats, %d clients) round %d: %.0f tps = %,.0f events/s",
-            lanes, round, result.tps().get(), eventsPerSecond));
+        "   pgbench (stats, %d clients) round %d: %.0f tps = %,.0f events/s",
+        lanes, round, result.tps().get(), eventsPerSecond);
   }
 }

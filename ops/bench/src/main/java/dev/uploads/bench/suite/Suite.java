@@ -119,45 +119,28 @@ public final class Suite {
   private record Groups(Context ctx, Map<String, Object> machine) {
     boolean runAll() {
       SuiteOptions o = ctx.options();
-      boolean stack =
-          o.runs("ingest") || o.runs("relay") || o.runs("end-to-end") || o.runs("replay");
-      boolean relays = o.runs("relay") || o.runs("relay-peer");
-      boolean jobs = o.runs("consumer") || o.runs("thumbnails") || o.runs("emails");
-      Duration relayRound = Duration.ofSeconds(60 + o.relayRows() / 2_000L);
-      Duration jobsRound =
-          Duration.ofSeconds(
-              110
-                  + o.statsEvents() / 2_000L
-                  + o.pgbenchSeconds()
-                  + 3L * o.largeImages()
-                  + o.emails() / 50L);
-      Duration afterStack =
-          (relays ? relayRound : Duration.ZERO).plus(jobs ? jobsRound : Duration.ZERO);
-      Duration stackRound =
-          Duration.ofSeconds(
-              90
-                  + o.ingestWarmupSeconds()
-                  + (long) o.ingestSteps() * (o.ingestStepSeconds() + 10)
-                  + 3L * (o.e2eSeconds() + o.referenceSeconds() + 40));
+      // Starting and stopping each group's services comes on top of its scenarios' rounds.
+      Duration stack =
+          starting(o.round("ingest", "levels", "replay"), 90 + o.ingestWarmupSeconds());
+      Duration relays = starting(o.round("relay", "relay-peer"), 20);
+      Duration jobs = starting(o.round("consumer", "thumbnails", "emails"), 40);
       boolean ok = true;
-      if (stack && fits("the stack scenarios", stackRound)) {
-        ok &= attempt("stack scenarios", () -> stack(ctx.reserving(afterStack)));
+      if (!stack.isZero() && fits("the stack scenarios", stack)) {
+        ok &= attempt("stack scenarios", () -> stack(ctx.reserving(relays.plus(jobs))));
       }
-      if (relays && fits("the relay scenarios", relayRound)) {
-        ok &=
-            attempt(
-                "relay scenarios",
-                () ->
-                    new RelayScenario(
-                            ctx.reserving(jobs ? jobsRound : Duration.ZERO),
-                            o.runs("relay"),
-                            o.runs("relay-peer"))
-                        .run());
+      if (!relays.isZero() && fits("the relay scenarios", relays)) {
+        RelayScenario relay =
+            new RelayScenario(ctx.reserving(jobs), o.runs("relay"), o.runs("relay-peer"));
+        ok &= attempt("relay scenarios", relay::run);
       }
-      if (jobs && fits("the job scenarios", jobsRound)) {
+      if (!jobs.isZero() && fits("the job scenarios", jobs)) {
         ok &= attempt("job scenarios", () -> jobs(ctx));
       }
       return ok;
+    }
+
+    private static Duration starting(Duration rounds, long seconds) {
+      return rounds.isZero() ? rounds : rounds.plusSeconds(seconds);
     }
 
     /** A group starts only if one round of it still fits the budget. */
@@ -180,13 +163,7 @@ public final class Suite {
         int warmRate = Math.min(100, o.ingestStartRate());
         ctx.say("warm-up: " + warmRate + " uploads/s for 20 s (not measured)");
         s.warmUp(warmRate, Duration.ofSeconds(20));
-        boolean levels = o.runs("relay") || o.runs("end-to-end");
-        Duration levelRound =
-            Duration.ofSeconds(3L * (o.e2eSeconds() + o.referenceSeconds() + 40) + 20);
-        Duration replayRound = Duration.ofSeconds(o.replayLetters() / 40L + 60);
-        Duration afterIngest =
-            (levels ? levelRound : Duration.ZERO)
-                .plus(o.runs("replay") ? replayRound : Duration.ZERO);
+        boolean levels = o.runs("levels");
         OptionalDouble limit =
             o.ingestLimit() > 0 ? OptionalDouble.of(o.ingestLimit()) : OptionalDouble.empty();
         if (o.runs("ingest")) {
@@ -195,7 +172,9 @@ public final class Suite {
                   + o.ingestStepSeconds()
                   + " s, p99 ≤ 50 ms, vs pgbench");
           OptionalDouble measured =
-              new IngestScenario(later.reserving(later.reserve().plus(afterIngest)), s).run();
+              new IngestScenario(
+                      later.reserving(later.reserve().plus(o.round("levels", "replay"))), s)
+                  .run();
           limit = measured.isPresent() ? measured : limit;
         }
         if (levels && limit.isEmpty()) {
@@ -204,11 +183,9 @@ public final class Suite {
                   "commit → ack and end to end not run: no ingest limit (measure it, or give --ingest-limit)");
         } else if (levels) {
           ctx.say(
-              String.format(
-                  "load levels: 25/50/75 %% of %.0f uploads/s, %d s each",
-                  limit.getAsDouble(), o.e2eSeconds()));
-          Context rest =
-              later.reserving(later.reserve().plus(o.runs("replay") ? replayRound : Duration.ZERO));
+              "load levels: 25/50/75 %% of %.0f uploads/s, %d s each",
+              limit.getAsDouble(), o.e2eSeconds());
+          Context rest = later.reserving(later.reserve().plus(o.round("replay")));
           new LoadLevels(rest, s, limit.getAsDouble(), o.runs("relay"), o.runs("end-to-end")).run();
         }
         if (o.runs("replay")) {
@@ -228,17 +205,11 @@ public final class Suite {
             "postgresql",
             Sql.queryString(infra.postgres.jdbcUrl("uploads"), "SHOW server_version"));
         Cpu cpu = new Cpu(dir.resolve("postgres"));
-        Duration thumbnailRound = Duration.ofSeconds(60 + 3L * o.largeImages());
-        Duration emailRound = Duration.ofSeconds(40 + o.emails() / 50L);
         if (o.runs("consumer")) {
-          Duration after =
-              (o.runs("thumbnails") ? thumbnailRound : Duration.ZERO)
-                  .plus(o.runs("emails") ? emailRound : Duration.ZERO);
-          new StatsScenario(ctx.reserving(after)).run(infra, topic, cpu);
+          new StatsScenario(ctx.reserving(o.round("thumbnails", "emails"))).run(infra, topic, cpu);
         }
         if (o.runs("thumbnails")) {
-          new ThumbnailScenario(ctx.reserving(o.runs("emails") ? emailRound : Duration.ZERO))
-              .run(infra, topic, cpu);
+          new ThumbnailScenario(ctx.reserving(o.round("emails"))).run(infra, topic, cpu);
         }
         if (o.runs("emails")) {
           new EmailScenario(ctx).run(infra, topic, cpu);
@@ -246,11 +217,7 @@ public final class Suite {
       }
     }
 
-    private interface Step {
-      void run() throws Exception;
-    }
-
-    private boolean attempt(String name, Step step) {
+    private boolean attempt(String name, Context.Step step) {
       try {
         step.run();
         return true;

@@ -1,6 +1,7 @@
 package dev.uploads.bench.suite;
 
 import dev.uploads.bench.kit.Options;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -83,6 +84,32 @@ record SuiteOptions(
   }
 
   boolean runs(String scenario) {
-    return scenarios.contains(scenario);
+    return scenarios.contains(scenario)
+        || scenario.equals("levels") && (runs("relay") || runs("end-to-end"));
+  }
+
+  /**
+   * About how long one round of each of these scenarios takes on two cores, those that run: what
+   * the scenarios before them keep back of the budget. "levels" are the load levels that relay
+   * (commit → ack) and end-to-end share; "relay" alone is the drain.
+   */
+  Duration round(String... names) {
+    long seconds = 0;
+    for (String name : names) {
+      long s =
+          switch (name) {
+            case "ingest" -> ingestSteps * (ingestStepSeconds + 10L) + pgbenchSeconds + 20;
+            case "levels" -> 3L * (e2eSeconds + referenceSeconds + 40) + 20;
+            case "relay", "relay-peer" -> 40 + relayRows / 2_500L;
+            case "replay" -> 40 + replayLetters / 25L;
+            case "consumer" ->
+                (60 + statsEvents / 1_000L + pgbenchSeconds) * statsConcurrency.size();
+            case "thumbnails" -> 60 + 3L * largeImages + smallImages / 5;
+            case "emails" -> 40 + emails / 50L;
+            default -> throw new IllegalArgumentException(name);
+          };
+      seconds += runs(name) ? s : 0;
+    }
+    return Duration.ofSeconds(seconds);
   }
 }

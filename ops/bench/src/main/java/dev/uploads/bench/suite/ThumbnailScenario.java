@@ -62,7 +62,7 @@ final class ThumbnailScenario {
     String why = missing;
     ctx.rounds(
         "thumbnails",
-        Duration.ofSeconds(60 + 3L * o.largeImages() + o.smallImages() / 5),
+        o.round("thumbnails"),
         r -> List.of(() -> ours(infra, topic, cpu, r), () -> theirs(found, why, cpu, r)));
   }
 
@@ -79,15 +79,9 @@ final class ThumbnailScenario {
     for (int i = 0; i < batches.size(); i++) {
       ThumbnailPhase.Batch b = batches.get(i);
       double cpuSeconds = b.cpu().jvm() + b.cpu().kafka() + b.cpu().postgres();
-      if (!b.finished() || b.ready() != b.events()) {
-        figures[i].remark(
-            "round "
-                + round
-                + ": "
-                + b.ready()
-                + " of "
-                + b.events()
-                + " ready before the time box ended");
+      if (!b.finished() || b.ready() != b.size().count()) {
+        String ready = b.ready() + " of " + b.size().count() + " ready";
+        figures[i].remark("round " + round + ": " + ready + " before the time box ended");
       }
       figures[i].ours(
           b.finished() ? b.wallMsPerMegapixel() : null, Cpu.Use.per1000(cpuSeconds, b.done()));
@@ -110,22 +104,9 @@ final class ThumbnailScenario {
       Cpu.Use use = Cpu.between(a, cpu.sample());
       double msPerMp = seconds * 1000 / (size.count() * size.megapixels());
       figures[i].theirs(msPerMp, Cpu.Use.per1000(use.children(), size.count()));
-      ctx.report()
-          .detail(
-              "thumbnails_vips",
-              Map.of(
-                  "round",
-                  round,
-                  "size",
-                  size.label(),
-                  "seconds",
-                  seconds,
-                  "ms_per_mp",
-                  msPerMp,
-                  "cpu_seconds",
-                  use));
-      ctx.say(
-          String.format("   vipsthumbnail round %d, %s: %.1f ms/MP", round, size.label(), msPerMp));
+      Map<String, Object> run = Map.of("size", size.label(), "seconds", seconds, "cpu", use);
+      ctx.report().detail("thumbnails_vips", Map.of("round", round, "run", run));
+      ctx.say("   vipsthumbnail round %d, %s: %.1f ms/MP", round, size.label(), msPerMp);
     }
   }
 }
