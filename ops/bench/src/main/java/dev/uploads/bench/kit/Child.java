@@ -18,10 +18,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * The benchmarks' one launcher of child processes: a JVM on a given classpath (a reference tool,
  * Debezium, the load generator) or a native tool (pgbench, vipsthumbnail, pg_test_fsync). Its
- * stdout is kept line by line with each line's arrival, so a caller can wait for a line or talk to
- * it over stdin; stderr goes to a log file. Every wait is bounded, and a child is killed with its
- * descendants when it overruns or is closed. {@link #pid} is for {@link Cpu}; once the child has
- * exited, {@link Output#cpuSeconds} is its CPU (exact when no other child exits meanwhile).
+ * stdout is kept line by line (and copied to a log file), so a caller can wait for a line or talk
+ * to it over stdin; stderr goes to a log file. Every wait is bounded, and a child is killed with
+ * its descendants when it overruns or is closed. {@link #pid} is for {@link Cpu}; once the child
+ * has exited, {@link Output#cpuSeconds} is its CPU (exact when no other child exits meanwhile).
  */
 public final class Child implements AutoCloseable {
   /** What a finished child printed; {@code cpuSeconds} from this JVM's reaped-children times. */
