@@ -17,6 +17,9 @@ import org.slf4j.LoggerFactory;
 public final class OutboxNotifier implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OutboxNotifier.class);
 
+  /** The shortest time between two NOTIFYs of one process. */
+  static final long SPACING_MILLIS = 10;
+
   private final Jdbi jdbi;
   private final OutboxSignal pending = new OutboxSignal();
   private volatile boolean running;
@@ -43,6 +46,9 @@ public final class OutboxNotifier implements AutoCloseable {
       try {
         if (pending.await(1_000)) {
           jdbi.useHandle(h -> h.execute("SELECT pg_notify('" + Outbox.CHANNEL + "', '')"));
+          // At most one NOTIFY per spacing: the commits meanwhile share the next one. A relay
+          // starts a cycle at most once per batch window anyway (RelaySettings.batchWindow).
+          Thread.sleep(SPACING_MILLIS);
         }
       } catch (InterruptedException e) {
         return;

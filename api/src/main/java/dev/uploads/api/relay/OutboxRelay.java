@@ -36,6 +36,7 @@ public final class OutboxRelay implements Managed {
   private final ShardLeases leases;
   private final IntervalFunction backoff;
   private final long window;
+  private long lastCycle = System.nanoTime();
   private final String instanceId = "relay-" + UUID.randomUUID();
   private volatile boolean running;
   private Thread thread;
@@ -80,6 +81,7 @@ public final class OutboxRelay implements Managed {
           nextRenewal = System.nanoTime() + renewEveryNanos;
         }
         short[] shards = leases.owned();
+        lastCycle = System.nanoTime();
         int published = shards.length == 0 ? 0 : publishBatch(shards);
         failures = 0;
         if (published < settings.getBatchSize()) {
@@ -87,9 +89,11 @@ public final class OutboxRelay implements Managed {
               wakeup.await(
                   Math.min(
                       settings.getPollInterval().toMilliseconds(), renewEveryNanos / 1_000_000));
-          // Let the commits of the next few milliseconds join this wake-up's batch: one read,
-          // one produce request and one delete for all of them rather than for each.
-          if (signalled && window > 0 && !sleep(window)) {
+          // Cycles start at most once per batch window: a commit after a quiet spell is read at
+          // once, while under load the commits of a window share one read, one produce request
+          // and one delete instead of a cycle each.
+          long sinceLast = (System.nanoTime() - lastCycle) / 1_000_000;
+          if (signalled && sinceLast < window && !sleep(window - sinceLast)) {
             break;
           }
         }

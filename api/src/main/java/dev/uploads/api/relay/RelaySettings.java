@@ -20,11 +20,11 @@ public class RelaySettings {
   @NotNull @JsonProperty private Duration pollInterval = Duration.milliseconds(500);
 
   /**
-   * How long a woken relay waits for more commits before it reads the outbox: a batch window. Under
-   * load it turns a cycle per commit into a cycle per window (one read, one produce request, one
-   * delete for every row in it); an event waits at most this much longer. 0 reads at once.
+   * The shortest time between two relay cycles: a batch window. A commit after a quiet spell is
+   * read at once; under load the commits of a window share one read, one produce request and one
+   * delete instead of a cycle each, and an event waits at most this much longer. 0 reads at once.
    */
-  @NotNull @JsonProperty private Duration batchWindow = Duration.milliseconds(5);
+  @NotNull @JsonProperty private Duration batchWindow = Duration.milliseconds(10);
 
   /** How long a shard lease lasts without renewal: the takeover time after a crash. */
   @NotNull @JsonProperty private Duration leaseDuration = Duration.seconds(5);

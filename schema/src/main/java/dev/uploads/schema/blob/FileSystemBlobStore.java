@@ -46,11 +46,12 @@ public final class FileSystemBlobStore implements BlobStore {
     byte[] head = sniffed.bytes();
     ImageType type = sniffed.type();
 
-    Path temp = newTempFile();
+    Path temp = newTempPath();
+    boolean renamed = false;
     try {
       MessageDigest sha256 = sha256();
       long size;
-      try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+      try (FileChannel out = create(temp)) {
         size = copy(head, in, maxBytes, sha256, out);
         // Flushed before the rename publishes it, so an acknowledged upload survives a crash.
         out.force(true);
@@ -60,10 +61,13 @@ public final class FileSystemBlobStore implements BlobStore {
       // Same key means same bytes: an existing blob is already the right one.
       if (!Files.exists(target)) {
         publish(temp, target);
+        renamed = true;
       }
       return new StoredBlob(hex, hex, size, type);
     } finally {
-      Files.deleteIfExists(temp);
+      if (!renamed) {
+        Files.deleteIfExists(temp);
+      }
     }
   }
 
@@ -89,12 +93,13 @@ public final class FileSystemBlobStore implements BlobStore {
   @Override
   public void putDerivedAll(Map<String, byte[]> blobs) throws IOException {
     Map<Path, Path> renames = new LinkedHashMap<>();
+    boolean renamed = false;
     try {
       for (Map.Entry<String, byte[]> blob : blobs.entrySet()) {
         Path target = derivedPath(BlobKey.requireDerivedKey(blob.getKey()));
-        Path temp = newTempFile();
+        Path temp = newTempPath();
         renames.put(temp, target);
-        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+        try (FileChannel out = create(temp)) {
           writeFully(out, blob.getValue(), blob.getValue().length);
           out.force(true);
         }
@@ -106,9 +111,12 @@ public final class FileSystemBlobStore implements BlobStore {
       for (Path parent : synced) {
         syncDirectory(parent);
       }
+      renamed = true;
     } finally {
-      for (Path temp : renames.keySet()) {
-        Files.deleteIfExists(temp); // only after a failure: a renamed temp is gone
+      if (!renamed) {
+        for (Path temp : renames.keySet()) {
+          Files.deleteIfExists(temp);
+        }
       }
     }
   }
@@ -144,12 +152,16 @@ public final class FileSystemBlobStore implements BlobStore {
     }
   }
 
-  private Path newTempFile() throws IOException {
-    // CREATE_NEW rather than Files.createTempFile: the latter makes the file owner-only (0600),
-    // and the rename would carry that mode into the store, hiding blobs from other readers.
-    Path temp = tmp.resolve(UUID.randomUUID() + ".part");
-    FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
-    return temp;
+  private Path newTempPath() {
+    return tmp.resolve(UUID.randomUUID() + ".part");
+  }
+
+  /**
+   * CREATE_NEW rather than Files.createTempFile: the latter makes the file owner-only (0600), and
+   * the rename would carry that mode into the store, hiding blobs from other readers.
+   */
+  private static FileChannel create(Path temp) throws IOException {
+    return FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
   }
 
   private static void publish(Path temp, Path target) throws IOException {

@@ -27,10 +27,6 @@ final class IngestScenario {
   static final double P99_MILLIS = 50;
   private static final String PGBENCH_TOPIC = "bench-pgbench";
 
-  /** The JIT compilers' time in this JVM (the API's): how far from warm a step was. */
-  private static final java.lang.management.CompilationMXBean JIT =
-      java.lang.management.ManagementFactory.getCompilationMXBean();
-
   private final Context ctx;
   private final StackUnderTest s;
   private final Figure figure;
@@ -76,24 +72,15 @@ final class IngestScenario {
    */
   private void warmUp() throws Exception {
     int rate = ctx.options().ingestStartRate();
-    long limit = ctx.options().ingestWarmupSeconds();
-    long start = System.nanoTime();
-    long jitMillis = Long.MAX_VALUE;
-    int slices = 0;
-    while (jitMillis >= 500 && (System.nanoTime() - start) / 1_000_000_000L < limit) {
-      long before = JIT.getTotalCompilationTime();
-      s.warmUp(rate, Duration.ofSeconds(10));
-      jitMillis = JIT.getTotalCompilationTime() - before;
-      slices++;
-    }
+    long[] warm = s.warmUntilCompiled(rate, ctx.options().ingestWarmupSeconds());
     ctx.say(
         "   ingest warm-up: %d uploads/s with the worker stopped, %d s until the JIT compiled"
             + " %.1f s in the last 10 s (not measured)",
-        rate, slices * 10, jitMillis / 1000.0);
+        rate, warm[0] * 10, warm[1] / 1000.0);
     ctx.report()
         .detail(
             "ingest_warmup",
-            Map.of("rate", rate, "slices_of_10s", slices, "jit_ms_last_slice", jitMillis));
+            Map.of("rate", rate, "slices_of_10s", warm[0], "jit_ms_last_slice", warm[1]));
   }
 
   private OptionalDouble rounds() throws Exception {
@@ -132,10 +119,10 @@ final class IngestScenario {
       int connections = (int) Math.min(512, Math.max(32, r / 4));
       Duration length = Duration.ofSeconds(o.ingestStepSeconds());
       Cpu.Sample a = s.cpu.sample();
-      long jitBefore = JIT.getTotalCompilationTime();
+      long jitBefore = StackUnderTest.JIT.getTotalCompilationTime();
       LoadResult load = s.load.openLoop(r, connections, length);
       Cpu.Use cpu = Cpu.between(a, s.cpu.sample());
-      long jitMillis = JIT.getTotalCompilationTime() - jitBefore;
+      long jitMillis = StackUnderTest.JIT.getTotalCompilationTime() - jitBefore;
       long due = Math.round(r * o.ingestStepSeconds());
       boolean pass =
           load.errors() == 0 && load.accepted() >= due * 0.98 && load.p99Millis() <= P99_MILLIS;

@@ -82,6 +82,29 @@ final class StackUnderTest implements AutoCloseable {
     settle(Duration.ofSeconds(60));
   }
 
+  /** The JIT compilers' time in this JVM: the API's, the relay's and the worker's. */
+  static final java.lang.management.CompilationMXBean JIT =
+      java.lang.management.ManagementFactory.getCompilationMXBean();
+
+  /**
+   * Uploads at {@code rate} in 10 s slices until the JIT compiles for less than 0.5 s in a slice,
+   * or for at most {@code limitSeconds}; returns the slices and the last slice's compile time in
+   * ms. A fresh JVM compiles its hot paths for minutes on two cores, and the compiler threads would
+   * be counted as the system's CPU and take a core from the first measurements.
+   */
+  long[] warmUntilCompiled(double rate, long limitSeconds) throws Exception {
+    long start = System.nanoTime();
+    long jitMillis = Long.MAX_VALUE;
+    long slices = 0;
+    while (jitMillis >= 500 && (System.nanoTime() - start) / 1_000_000_000L < limitSeconds) {
+      long before = JIT.getTotalCompilationTime();
+      warmUp(rate, Duration.ofSeconds(10));
+      jitMillis = JIT.getTotalCompilationTime() - before;
+      slices++;
+    }
+    return new long[] {slices, jitMillis};
+  }
+
   /** Waits (bounded) until the relay and the worker have finished what the system was given. */
   Quiescence.Result settle(Duration bound) throws Exception {
     Quiescence.Result r = quiescence.await(bound, !workerStopped);

@@ -158,11 +158,6 @@ public final class Suite {
       ctx.say("starting the local stack: PostgreSQL, Kafka, SMTP, API with its relay, worker");
       try (StackUnderTest s = StackUnderTest.start(ctx.data().resolve("stack"))) {
         machine.put("postgresql", s.postgresVersion());
-        // A fresh JVM compiles the upload path for its first minute or so; the compiler threads
-        // would compete with the first steps of the search for the two cores.
-        int warmRate = Math.min(100, o.ingestStartRate());
-        ctx.say("warm-up: " + warmRate + " uploads/s for 20 s (not measured)");
-        s.warmUp(warmRate, Duration.ofSeconds(20));
         boolean levels = o.runs("levels");
         OptionalDouble limit =
             o.ingestLimit() > 0 ? OptionalDouble.of(o.ingestLimit()) : OptionalDouble.empty();
@@ -185,6 +180,17 @@ public final class Suite {
           ctx.say(
               "load levels: 25/50/75 %% of %.0f uploads/s, %d s each",
               limit.getAsDouble(), o.e2eSeconds());
+          double halfLimit = Math.round(limit.getAsDouble() / 2);
+          long[] warm = s.warmUntilCompiled(halfLimit, o.e2eWarmupSeconds());
+          ctx.say(
+              "   warm-up of the whole pipeline: %.0f uploads/s, %d s until the JIT compiled %.1f s"
+                  + " in the last 10 s (not measured)",
+              halfLimit, warm[0] * 10, warm[1] / 1000.0);
+          ctx.report()
+              .detail(
+                  "levels_warmup",
+                  Map.of(
+                      "rate", halfLimit, "slices_of_10s", warm[0], "jit_ms_last_slice", warm[1]));
           Context rest = later.reserving(later.reserve().plus(o.round("replay")));
           new LoadLevels(rest, s, limit.getAsDouble(), o.runs("relay"), o.runs("end-to-end")).run();
         }

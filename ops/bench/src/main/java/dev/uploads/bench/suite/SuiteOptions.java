@@ -21,6 +21,7 @@ record SuiteOptions(
     int ingestLimit,
     int pgbenchSeconds,
     int e2eSeconds,
+    int e2eWarmupSeconds,
     int referenceSeconds,
     int relayRows,
     int peerWarmupRows,
@@ -62,6 +63,7 @@ record SuiteOptions(
             o.integer("ingest-limit", 0, 0),
             o.positive("pgbench-seconds", 10),
             o.positive("e2e-seconds", 60),
+            o.positive("e2e-warmup-seconds", 180),
             o.positive("reference-seconds", 10),
             o.positive("relay-rows", 200_000),
             o.integer("peer-warmup-rows", 50_000, 0),
@@ -99,7 +101,7 @@ record SuiteOptions(
       long s =
           switch (name) {
             case "ingest" -> ingestSteps * (ingestStepSeconds + 10L) + pgbenchSeconds + 20;
-            case "levels" -> 3L * (e2eSeconds + referenceSeconds + 40) + 20;
+            case "levels" -> 3L * (e2eSeconds + referenceSeconds + 40) + 20 + e2eWarmupSeconds / 2;
             case "relay", "relay-peer" -> 40 + relayRows / 2_500L;
             case "replay" -> 40 + replayLetters / 25L;
             case "consumer" ->
