@@ -36,41 +36,11 @@ class JobRunnerOrderTest {
 
   @Test
   void oneKeyInOrderOtherKeysInParallel() throws Exception {
-    MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
-    TopicPartition partition = new TopicPartition(Topics.UPLOADS, 0);
-    consumer.schedulePollTask(
-        () -> {
-          consumer.rebalance(List.of(partition));
-          consumer.updateBeginningOffsets(Map.of(partition, 0L));
-          long offset = 0;
-          for (int seq = 0; seq < EVENTS_PER_KEY; seq++) {
-            for (int key = 0; key < KEYS; key++) {
-              consumer.addRecord(record(partition, offset++, "key-" + key, seq));
-            }
-          }
-        });
     RecordingJob job = new RecordingJob();
-    JobSettings settings = new JobSettings();
-    // No database is touched while nothing fails: the address is never connected to.
-    Jdbi unused = Jdbi.create("jdbc:postgresql://127.0.0.1:1/unused");
-    JobRunner runner =
-        new JobRunner(
-            job,
-            settings,
-            () -> consumer,
-            unused,
-            new Breakers(3, Duration.ofSeconds(1), new MetricRegistry()),
-            new JobMetrics(new MetricRegistry(), job.name()));
-    runner.start();
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    long committed = -1;
-    while (committed < KEYS * EVENTS_PER_KEY && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-      var offsets = consumer.committed(Set.of(partition));
-      committed = offsets.get(partition) == null ? -1 : offsets.get(partition).offset();
-    }
-    runner.stop();
-    assertEquals((long) KEYS * EVENTS_PER_KEY, committed, "offsets committed after the effects");
+    assertEquals(
+        (long) KEYS * EVENTS_PER_KEY,
+        runToTheEnd(job, new MetricRegistry()),
+        "offsets committed after the effects");
 
     assertEquals(KEYS * EVENTS_PER_KEY, job.applied.size());
     Map<String, List<Integer>> byKey = new HashMap<>();
@@ -177,39 +147,9 @@ class JobRunnerOrderTest {
    */
   @Test
   void whatABatchLeavesOutIsAppliedAloneInKeyOrder() throws Exception {
-    MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
-    TopicPartition partition = new TopicPartition(Topics.UPLOADS, 0);
-    consumer.schedulePollTask(
-        () -> {
-          consumer.rebalance(List.of(partition));
-          consumer.updateBeginningOffsets(Map.of(partition, 0L));
-          long offset = 0;
-          for (int seq = 0; seq < EVENTS_PER_KEY; seq++) {
-            for (int key = 0; key < KEYS; key++) {
-              consumer.addRecord(record(partition, offset++, "key-" + key, seq));
-            }
-          }
-        });
     BatchingJob job = new BatchingJob("key-3", 4);
     MetricRegistry registry = new MetricRegistry();
-    JobRunner runner =
-        new JobRunner(
-            job,
-            new JobSettings(),
-            () -> consumer,
-            Jdbi.create("jdbc:postgresql://127.0.0.1:1/unused"),
-            new Breakers(3, Duration.ofSeconds(1), registry),
-            new JobMetrics(registry, job.name()));
-    runner.start();
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    long committed = -1;
-    while (committed < KEYS * EVENTS_PER_KEY && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-      var offsets = consumer.committed(Set.of(partition));
-      committed = offsets.get(partition) == null ? -1 : offsets.get(partition).offset();
-    }
-    runner.stop();
-    assertEquals((long) KEYS * EVENTS_PER_KEY, committed);
+    assertEquals((long) KEYS * EVENTS_PER_KEY, runToTheEnd(job, registry));
 
     assertEquals(KEYS * EVENTS_PER_KEY, job.applied.size(), "each event applied once");
     Map<String, List<Integer>> byKey = new HashMap<>();
@@ -237,6 +177,45 @@ class JobRunnerOrderTest {
     assertEquals(4, JobRunner.lanes(2_000, 4, 500));
     assertEquals(3, JobRunner.lanes(3, 4, 1), "one at a time: a lane per event, up to four");
     assertEquals(1, JobRunner.lanes(0, 4, 1));
+  }
+
+  /**
+   * Runs the job on KEYS × EVENTS_PER_KEY records of one partition, interleaved by key, until their
+   * offsets are committed (at most 30 s); returns the committed offset.
+   */
+  private static long runToTheEnd(Job job, MetricRegistry registry) throws Exception {
+    MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+    TopicPartition partition = new TopicPartition(Topics.UPLOADS, 0);
+    consumer.schedulePollTask(
+        () -> {
+          consumer.rebalance(List.of(partition));
+          consumer.updateBeginningOffsets(Map.of(partition, 0L));
+          long offset = 0;
+          for (int seq = 0; seq < EVENTS_PER_KEY; seq++) {
+            for (int key = 0; key < KEYS; key++) {
+              consumer.addRecord(record(partition, offset++, "key-" + key, seq));
+            }
+          }
+        });
+    // No database is touched while nothing fails: the address is never connected to.
+    JobRunner runner =
+        new JobRunner(
+            job,
+            new JobSettings(),
+            () -> consumer,
+            Jdbi.create("jdbc:postgresql://127.0.0.1:1/unused"),
+            new Breakers(3, Duration.ofSeconds(1), registry),
+            new JobMetrics(registry, job.name()));
+    runner.start();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    long committed = -1;
+    while (committed < KEYS * EVENTS_PER_KEY && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+      var offsets = consumer.committed(Set.of(partition));
+      committed = offsets.get(partition) == null ? -1 : offsets.get(partition).offset();
+    }
+    runner.stop();
+    return committed;
   }
 
   private static ConsumerRecord<byte[], byte[]> record(
