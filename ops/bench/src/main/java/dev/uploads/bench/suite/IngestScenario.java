@@ -58,29 +58,13 @@ final class IngestScenario {
   OptionalDouble run() throws Exception {
     s.stopWorker();
     try {
-      warmUp();
+      // At the start rate, with the worker stopped, until the JIT settles.
+      s.warmUntilCompiled(
+          ctx, "ingest", ctx.options().ingestStartRate(), ctx.options().ingestWarmupSeconds());
       return rounds();
     } finally {
       s.startWorkerSkippingBacklog();
     }
-  }
-
-  /**
-   * Uploads at the start rate in 10 s slices until the JIT compiles for less than 0.5 s in a slice,
-   * or for at most {@code --ingest-warmup-seconds}. A fresh JVM compiles the upload path for
-   * minutes on two cores; its compiler threads would otherwise take a core from the first steps.
-   */
-  private void warmUp() throws Exception {
-    int rate = ctx.options().ingestStartRate();
-    long[] warm = s.warmUntilCompiled(rate, ctx.options().ingestWarmupSeconds());
-    ctx.say(
-        "   ingest warm-up: %d uploads/s with the worker stopped, %d s until the JIT compiled"
-            + " %.1f s in the last 10 s (not measured)",
-        rate, warm[0] * 10, warm[1] / 1000.0);
-    ctx.report()
-        .detail(
-            "ingest_warmup",
-            Map.of("rate", rate, "slices_of_10s", warm[0], "jit_ms_last_slice", warm[1]));
   }
 
   private OptionalDouble rounds() throws Exception {

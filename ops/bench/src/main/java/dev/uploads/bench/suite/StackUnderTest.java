@@ -15,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -88,11 +89,12 @@ final class StackUnderTest implements AutoCloseable {
 
   /**
    * Uploads at {@code rate} in 10 s slices until the JIT compiles for less than 0.5 s in a slice,
-   * or for at most {@code limitSeconds}; returns the slices and the last slice's compile time in
-   * ms. A fresh JVM compiles its hot paths for minutes on two cores, and the compiler threads would
-   * be counted as the system's CPU and take a core from the first measurements.
+   * or for at most {@code limitSeconds}, and reports how long that took as {@code <name>_warmup}. A
+   * fresh JVM compiles its hot paths for minutes on two cores, and the compiler threads would be
+   * counted as the system's CPU and take a core from the first measurements.
    */
-  long[] warmUntilCompiled(double rate, long limitSeconds) throws Exception {
+  void warmUntilCompiled(Context ctx, String name, double rate, long limitSeconds)
+      throws Exception {
     long start = System.nanoTime();
     long jitMillis = Long.MAX_VALUE;
     long slices = 0;
@@ -102,7 +104,14 @@ final class StackUnderTest implements AutoCloseable {
       jitMillis = JIT.getTotalCompilationTime() - before;
       slices++;
     }
-    return new long[] {slices, jitMillis};
+    ctx.say(
+        "   %s warm-up: %.0f uploads/s, %d s until the JIT compiled %.1f s in the last 10 s"
+            + " (not measured)",
+        name, rate, slices * 10, jitMillis / 1000.0);
+    ctx.report()
+        .detail(
+            name + "_warmup",
+            Map.of("rate", rate, "slices_of_10s", slices, "jit_ms_last_slice", jitMillis));
   }
 
   /** Waits (bounded) until the relay and the worker have finished what the system was given. */

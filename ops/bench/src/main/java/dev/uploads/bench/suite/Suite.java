@@ -180,17 +180,8 @@ public final class Suite {
           ctx.say(
               "load levels: 25/50/75 %% of %.0f uploads/s, %d s each",
               limit.getAsDouble(), o.e2eSeconds());
-          double halfLimit = Math.round(limit.getAsDouble() / 2);
-          long[] warm = s.warmUntilCompiled(halfLimit, o.e2eWarmupSeconds());
-          ctx.say(
-              "   warm-up of the whole pipeline: %.0f uploads/s, %d s until the JIT compiled %.1f s"
-                  + " in the last 10 s (not measured)",
-              halfLimit, warm[0] * 10, warm[1] / 1000.0);
-          ctx.report()
-              .detail(
-                  "levels_warmup",
-                  Map.of(
-                      "rate", halfLimit, "slices_of_10s", warm[0], "jit_ms_last_slice", warm[1]));
+          s.warmUntilCompiled(
+              ctx, "levels", Math.round(limit.getAsDouble() / 2), o.e2eWarmupSeconds());
           Context rest = later.reserving(later.reserve().plus(o.round("replay")));
           new LoadLevels(rest, s, limit.getAsDouble(), o.runs("relay"), o.runs("end-to-end")).run();
         }
