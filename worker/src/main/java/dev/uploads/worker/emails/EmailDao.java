@@ -39,30 +39,6 @@ final class EmailDao {
                 .one());
   }
 
-  /** Locks the upload's row, so its events enter the outbox in commit order. */
-  static boolean lockUpload(Handle h, UUID upload) {
-    return h.createQuery("SELECT id FROM uploads WHERE id = :id FOR UPDATE")
-        .bind("id", upload)
-        .mapTo(UUID.class)
-        .findOne()
-        .isPresent();
-  }
-
-  static void recordDelivery(
-      Handle h, UUID eventId, UUID upload, UUID account, String recipient, String messageId) {
-    h.createUpdate(
-            """
-            INSERT INTO email_deliveries (event_id, upload_id, account_id, recipient, message_id)
-            VALUES (:eventId, :upload, :account, :recipient, :messageId)
-            """)
-        .bind("eventId", eventId)
-        .bind("upload", upload)
-        .bind("account", account)
-        .bind("recipient", recipient)
-        .bind("messageId", messageId)
-        .execute();
-  }
-
   /** {@link #before} for a batch: the events applied already, and each account's address. */
   record BeforeAll(Set<UUID> seen, Map<UUID, String> recipients) {}
 
@@ -79,7 +55,10 @@ final class EmailDao {
         });
   }
 
-  /** Locks the uploads' rows in id order, so that concurrent batches never deadlock. */
+  /**
+   * Locks the uploads' rows, so their events enter the outbox in commit order; in id order, so that
+   * concurrent batches never deadlock.
+   */
   static void lockUploads(Handle h, Collection<UUID> uploads) {
     h.createQuery(
             "SELECT id FROM uploads WHERE id = ANY(CAST(:ids AS uuid[])) ORDER BY id FOR UPDATE")
@@ -88,10 +67,10 @@ final class EmailDao {
         .list();
   }
 
-  /** One mail sent: what {@link #recordDelivery} records. */
+  /** One mail sent, as {@code email_deliveries} records it. */
   record Sent(UUID eventId, UUID upload, UUID account, String recipient, String messageId) {}
 
-  /** {@link #recordDelivery} for many mails in one statement. */
+  /** The mails' deliveries, in one statement. */
   static void recordDeliveries(Handle h, List<Sent> sent) {
     List<UUID> events = new ArrayList<>();
     List<UUID> uploads = new ArrayList<>();

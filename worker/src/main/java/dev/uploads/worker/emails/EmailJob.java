@@ -14,6 +14,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -77,18 +79,12 @@ public final class EmailJob implements Job {
       return Outcome.DUPLICATE;
     }
     EmailDao.Sent sent = send(eventId, ready, before.recipient());
-    return jdbi.inTransaction(
-        h -> {
-          if (!ProcessedEvents.mark(h, NAME, eventId)) {
-            h.rollback();
-            return Outcome.DUPLICATE;
-          }
-          EmailDao.lockUpload(h, ready.uploadId());
-          EmailDao.recordDelivery(
-              h, eventId, ready.uploadId(), ready.accountId(), sent.recipient(), sent.messageId());
-          Outbox.append(h, event(sent, delivery));
-          return Outcome.APPLIED;
-        });
+    // A record may carry no traceparent: singletonMap, unlike Map.of, keeps a null value.
+    Map<EmailDao.Sent, String> traceparents =
+        Collections.singletonMap(sent, delivery.header(EventHeaders.TRACEPARENT));
+    return jdbi.inTransaction(h -> commit(h, traceparents)).contains(eventId)
+        ? Outcome.APPLIED
+        : Outcome.DUPLICATE;
   }
 
   /**
@@ -138,31 +134,10 @@ public final class EmailJob implements Job {
       }
     }
     if (!sent.isEmpty()) {
-      Set<UUID> fresh =
-          jdbi.inTransaction(
-              h -> {
-                Set<UUID> marked =
-                    ProcessedEvents.markAll(
-                        h, NAME, sent.values().stream().map(EmailDao.Sent::eventId).toList());
-                Map<UUID, Integer> applied = new LinkedHashMap<>();
-                sent.forEach(
-                    (i, s) -> {
-                      if (marked.contains(s.eventId())) {
-                        applied.putIfAbsent(s.eventId(), i);
-                      }
-                    });
-                if (!applied.isEmpty()) {
-                  List<EmailDao.Sent> rows = applied.values().stream().map(sent::get).toList();
-                  EmailDao.lockUploads(h, rows.stream().map(EmailDao.Sent::upload).toList());
-                  EmailDao.recordDeliveries(h, rows);
-                  Outbox.appendAll(
-                      h,
-                      applied.values().stream()
-                          .map(i -> event(sent.get(i), deliveries.get(i)))
-                          .toList());
-                }
-                return marked;
-              });
+      Map<EmailDao.Sent, String> traceparents = new LinkedHashMap<>();
+      sent.forEach(
+          (i, m) -> traceparents.put(m, deliveries.get(i).header(EventHeaders.TRACEPARENT)));
+      Set<UUID> fresh = jdbi.inTransaction(h -> commit(h, traceparents));
       // remove: a second delivery of one event in the same batch is a duplicate too
       sent.forEach(
           (i, s) -> outcomes[i] = fresh.remove(s.eventId()) ? Outcome.APPLIED : Outcome.DUPLICATE);
@@ -201,10 +176,31 @@ public final class EmailJob implements Job {
     return new EmailDao.Sent(eventId, ready.uploadId(), ready.accountId(), recipient, messageId);
   }
 
-  private static EventEnvelope event(EmailDao.Sent sent, Delivery delivery) {
-    return EventEnvelope.of(
-        new EmailSent(sent.upload(), sent.account(), sent.recipient(), sent.messageId()),
-        Instant.now(),
-        delivery.header(EventHeaders.TRACEPARENT));
+  /**
+   * One transaction for mails sent: marks their events applied and, for those marked now, records
+   * the deliveries and appends {@code email.sent}; returns the events marked now. Mails of one
+   * event delivered twice are one key of {@code traceparents}, so they are recorded once.
+   */
+  private static Set<UUID> commit(Handle h, Map<EmailDao.Sent, String> traceparents) {
+    Set<UUID> marked =
+        ProcessedEvents.markAll(
+            h, NAME, traceparents.keySet().stream().map(EmailDao.Sent::eventId).toList());
+    List<EmailDao.Sent> rows =
+        traceparents.keySet().stream().filter(m -> marked.contains(m.eventId())).toList();
+    if (!rows.isEmpty()) {
+      EmailDao.lockUploads(h, rows.stream().map(EmailDao.Sent::upload).toList());
+      EmailDao.recordDeliveries(h, rows);
+      Outbox.appendAll(
+          h,
+          rows.stream()
+              .map(
+                  m ->
+                      EventEnvelope.of(
+                          new EmailSent(m.upload(), m.account(), m.recipient(), m.messageId()),
+                          Instant.now(),
+                          traceparents.get(m)))
+              .toList());
+    }
+    return marked;
   }
 }

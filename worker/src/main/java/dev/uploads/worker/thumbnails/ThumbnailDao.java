@@ -24,36 +24,6 @@ final class ThumbnailDao {
         .findOne();
   }
 
-  /** {@code size} is the configured width the thumbnail is addressed by; the rest is as stored. */
-  static void insertThumbnail(Handle h, UUID upload, int size, int width, int height, String key) {
-    h.createUpdate(
-            """
-            INSERT INTO thumbnails (upload_id, size, width, height, content_type, blob_key)
-            VALUES (:upload, :size, :width, :height, 'image/jpeg', :key)
-            ON CONFLICT (upload_id, size) DO UPDATE SET width = EXCLUDED.width,
-                                                       height = EXCLUDED.height,
-                                                       blob_key = EXCLUDED.blob_key
-            """)
-        .bind("upload", upload)
-        .bind("size", size)
-        .bind("width", width)
-        .bind("height", height)
-        .bind("key", key)
-        .execute();
-  }
-
-  /** Also from failed: a replay that succeeds makes the upload ready and clears the failure. */
-  static int markReady(Handle h, UUID upload) {
-    return h.createUpdate(
-            """
-            UPDATE uploads SET status = 'ready', failure_code = NULL, failure_detail = NULL,
-                               updated_at = now()
-            WHERE id = :id
-            """)
-        .bind("id", upload)
-        .execute();
-  }
-
   static int markFailed(Handle h, UUID upload, UploadFailure failure) {
     return h.createUpdate(
             """
@@ -83,7 +53,7 @@ final class ThumbnailDao {
   /** One stored thumbnail row: {@code size} is the configured width it is addressed by. */
   record Row(UUID upload, int size, int width, int height, String key) {}
 
-  /** {@link #insertThumbnail} for many rows in one statement. */
+  /** The thumbnails' rows, in one statement; a row already there is replaced. */
   static void insertAll(Handle h, List<Row> rows) {
     List<UUID> uploads = new ArrayList<>(rows.size());
     List<Integer> sizes = new ArrayList<>(rows.size());
@@ -116,7 +86,7 @@ final class ThumbnailDao {
         .execute();
   }
 
-  /** {@link #markReady} for many uploads in one statement. */
+  /** Also from failed: a replay that succeeds makes the upload ready and clears the failure. */
   static int markAllReady(Handle h, Collection<UUID> uploads) {
     return h.createUpdate(
             """

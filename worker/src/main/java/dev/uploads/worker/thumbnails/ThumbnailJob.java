@@ -82,24 +82,9 @@ public final class ThumbnailJob implements Job {
       return Outcome.DUPLICATE;
     }
     Made made = make(upload, delivery);
-    return jdbi.inTransaction(
-        h -> {
-          if (!ProcessedEvents.mark(h, NAME, eventId)) {
-            h.rollback();
-            return Outcome.DUPLICATE;
-          }
-          // Lock the upload first: its events then enter the outbox in commit order.
-          if (ThumbnailDao.lock(h, upload.uploadId()).isEmpty()) {
-            throw new PermanentFailure("upload " + upload.uploadId() + " does not exist");
-          }
-          for (ThumbnailDao.Row row : made.rows()) {
-            ThumbnailDao.insertThumbnail(
-                h, row.upload(), row.size(), row.width(), row.height(), row.key());
-          }
-          ThumbnailDao.markReady(h, upload.uploadId());
-          Outbox.append(h, made.event());
-          return Outcome.APPLIED;
-        });
+    return jdbi.inTransaction(h -> commit(h, List.of(made))).contains(eventId)
+        ? Outcome.APPLIED
+        : Outcome.DUPLICATE;
   }
 
   /**
@@ -158,9 +143,10 @@ public final class ThumbnailJob implements Job {
     }
     List<UUID> uploads = applied.values().stream().map(Made::upload).toList();
     // Lock the uploads first: their events then enter the outbox in commit order.
-    Set<UUID> existing = ThumbnailDao.lockAll(h, uploads);
-    if (existing.size() < new HashSet<>(uploads).size()) {
-      throw new PermanentFailure("an upload of the batch does not exist");
+    Set<UUID> missing = new HashSet<>(uploads);
+    missing.removeAll(ThumbnailDao.lockAll(h, uploads));
+    if (!missing.isEmpty()) {
+      throw new PermanentFailure("upload " + missing.iterator().next() + " does not exist");
     }
     ThumbnailDao.insertAll(h, applied.values().stream().flatMap(m -> m.rows().stream()).toList());
     ThumbnailDao.markAllReady(h, uploads);
