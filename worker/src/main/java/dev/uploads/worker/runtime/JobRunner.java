@@ -187,6 +187,8 @@ public final class JobRunner implements Managed {
           record.key() == null ? record.partition() : java.util.Arrays.hashCode(record.key());
       byLane.get(Math.floorMod(hash, laneCount)).add(i);
     }
+    // Each record becomes a delivery once, whichever path (batch or one by one) applies it.
+    List<Delivery> deliveries = all.stream().map(Delivery::of).toList();
     boolean[] done = new boolean[all.size()];
     AtomicBoolean stop = new AtomicBoolean();
     AtomicBoolean dependencyDown = new AtomicBoolean();
@@ -203,7 +205,7 @@ public final class JobRunner implements Managed {
                   if (stop.get() || !this.running) {
                     return;
                   }
-                  Step batched = applyBatch(all, lane, position, done);
+                  Step batched = applyBatch(deliveries, lane, position, done);
                   if (batched.dependencyDown()) {
                     dependencyDown.set(true);
                     stop.set(true);
@@ -214,8 +216,7 @@ public final class JobRunner implements Managed {
                     continue;
                   }
                   int index = lane.get(position);
-                  if (attempts.run(Delivery.of(all.get(index)))
-                      == Attempts.Result.DEPENDENCY_DOWN) {
+                  if (attempts.run(deliveries.get(index)) == Attempts.Result.DEPENDENCY_DOWN) {
                     dependencyDown.set(true);
                     stop.set(true);
                     return;
@@ -258,13 +259,13 @@ public final class JobRunner implements Managed {
    * one-by-one path.
    */
   private Step applyBatch(
-      List<ConsumerRecord<byte[], byte[]>> all, List<Integer> lane, int position, boolean[] done) {
+      List<Delivery> deliveries, List<Integer> lane, int position, boolean[] done) {
     if (job.batchSize() <= 1) {
       return Step.NONE;
     }
     List<Delivery> batch = new ArrayList<>();
     for (int i = position; i < lane.size() && batch.size() < job.batchSize(); i++) {
-      Delivery delivery = Delivery.of(all.get(lane.get(i)));
+      Delivery delivery = deliveries.get(lane.get(i));
       if (!attempts.batchable(delivery)) {
         break;
       }
