@@ -121,7 +121,7 @@ public final class Suite {
       SuiteOptions o = ctx.options();
       // Starting and stopping each group's services comes on top of its scenarios' rounds.
       Duration stack =
-          starting(o.round("ingest", "levels", "replay"), 90 + o.ingestWarmupSeconds());
+          starting(o.round("ingest", "levels", "photos", "replay"), 90 + o.ingestWarmupSeconds());
       Duration relays = starting(o.round("relay", "relay-peer"), 20);
       Duration jobs = starting(o.round("consumer", "thumbnails", "emails"), 40);
       boolean ok = true;
@@ -168,7 +168,8 @@ public final class Suite {
                   + " s, p99 ≤ 50 ms, vs pgbench");
           OptionalDouble measured =
               new IngestScenario(
-                      later.reserving(later.reserve().plus(o.round("levels", "replay"))), s)
+                      later.reserving(later.reserve().plus(o.round("levels", "photos", "replay"))),
+                      s)
                   .run();
           limit = measured.isPresent() ? measured : limit;
         }
@@ -182,8 +183,11 @@ public final class Suite {
               limit.getAsDouble(), o.e2eSeconds());
           s.warmUntilCompiled(
               ctx, "levels", Math.round(limit.getAsDouble() / 2), o.e2eWarmupSeconds());
-          Context rest = later.reserving(later.reserve().plus(o.round("replay")));
+          Context rest = later.reserving(later.reserve().plus(o.round("photos", "replay")));
           new LoadLevels(rest, s, limit.getAsDouble(), o.runs("relay"), o.runs("end-to-end")).run();
+        }
+        if (o.runs("photos")) {
+          new PhotoScenario(later.reserving(later.reserve().plus(o.round("replay"))), s).run();
         }
         if (o.runs("replay")) {
           new ReplayScenario(later, s).run();

@@ -30,6 +30,7 @@ record SuiteOptions(
     int accounts,
     int smallImages,
     int largeImages,
+    int photos,
     int thumbnailConcurrency,
     int emails,
     int replayLetters,
@@ -45,6 +46,7 @@ record SuiteOptions(
           "relay-peer",
           "consumer",
           "end-to-end",
+          "photos",
           "replay",
           "thumbnails",
           "emails");
@@ -74,6 +76,7 @@ record SuiteOptions(
             o.positive("accounts", 100),
             o.positive("small-images", 40),
             o.positive("large-images", 6),
+            o.positive("photos", 48),
             o.positive("thumbnail-concurrency", 4),
             o.positive("emails", 2_000),
             o.positive("replay-letters", 2_000),
@@ -104,6 +107,7 @@ record SuiteOptions(
             case "levels" -> 3L * (e2eSeconds + referenceSeconds + 40) + 20 + e2eWarmupSeconds / 2;
             case "relay", "relay-peer" -> 40 + relayRows / 2_500L;
             case "replay" -> 40 + replayLetters / 25L;
+            case "photos" -> 20 + 3L * photos;
             case "consumer" ->
                 (60 + statsEvents / 1_000L + pgbenchSeconds) * statsConcurrency.size();
             case "thumbnails" -> 60 + 3L * largeImages + smallImages / 5;

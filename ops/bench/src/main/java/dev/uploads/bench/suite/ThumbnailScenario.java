@@ -42,7 +42,7 @@ final class ThumbnailScenario {
                           "ms per MP, %d × %s, widths %s", size.count(), size.label(), Vips.WIDTHS),
                       "ms/MP",
                       "vipsthumbnail, the same images and widths",
-                      Figure.Target.ratioAtMost(3.0)))
+                      Figure.Target.ratioAtMost(1.0)))
               .cpuBasis(
                   "CPU-s per 1,000 images; ours: worker JVM + PostgreSQL + broker; vipsthumbnail: its processes");
     }
