@@ -14,9 +14,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Stats throughput: the topic holds a backlog of N {@code upload.received} events (what an earlier
- * run left is topped up), then the worker starts with only the stats job and the clock runs from
- * its start until the group's committed offsets reach the end of the topic, or until the run's time
- * box ends. Each event is one PostgreSQL transaction (processed-event marker + counter upsert).
+ * run left is topped up), then the worker starts with only the stats job. Once the service has
+ * started (its consumers created, as ConsumerPerformance's are before its clock runs), the clock
+ * and the CPU meter run, over the events not yet committed, until the group's committed offsets
+ * reach the end of the topic or the run's time box ends. The group join is timed, as the tool's is.
+ * Each batch of events is one PostgreSQL transaction (processed-event markers and counters).
  */
 public final class StatsPhase {
   private static final String GROUP = "stats";
@@ -53,11 +55,14 @@ public final class StatsPhase {
     long countedBefore = sumReceived(infra);
     long lettersBefore = letters(infra);
     say.accept("stats: starting the worker (stats only, concurrency " + concurrency + ")");
-    Cpu.Sample before = cpu.sample();
-    long start = System.nanoTime();
+    Cpu.Sample before;
+    long start;
     UploadsTopic.Progress progress;
     try (InProcessWorker worker =
         InProcessWorker.start(infra.setup, "stats-c" + concurrency, Map.of(GROUP, concurrency))) {
+      before = cpu.sample();
+      start = System.nanoTime();
+      backlog = topic.behind(GROUP, ends);
       progress = topic.awaitCaughtUp(GROUP, ends, backlog, start, timeBox);
     }
     Cpu.Sample after = cpu.sample();

@@ -106,7 +106,7 @@ public final class UploadsTopic implements AutoCloseable {
       if (behind == 0 || now > deadline) {
         return new Progress(behind == 0, events - behind, (now - startNanos) / 1e9);
       }
-      Thread.sleep(200);
+      Thread.sleep(50);
     }
   }
 

@@ -69,7 +69,7 @@ record SuiteOptions(
             o.positive("reference-seconds", 10),
             o.positive("relay-rows", 200_000),
             o.integer("peer-warmup-rows", 50_000, 0),
-            o.positive("stats-events", 50_000),
+            o.positive("stats-events", 200_000),
             o.list("stats-concurrency", List.of("4"), List.of()).stream()
                 .map(Integer::parseInt)
                 .toList(),
@@ -109,7 +109,7 @@ record SuiteOptions(
             case "replay" -> 40 + replayLetters / 25L;
             case "photos" -> 20 + 3L * photos;
             case "consumer" ->
-                (60 + statsEvents / 1_000L + pgbenchSeconds) * statsConcurrency.size();
+                (60 + statsEvents / 5_000L + pgbenchSeconds) * statsConcurrency.size();
             case "thumbnails" -> 60 + 3L * largeImages + smallImages / 5;
             case "emails" -> 40 + emails / 50L;
             default -> throw new IllegalArgumentException(name);
