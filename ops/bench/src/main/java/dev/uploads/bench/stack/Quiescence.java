@@ -23,21 +23,15 @@ public final class Quiescence {
     this.bootstrap = bootstrap;
   }
 
-  public Result await(Duration bound) throws Exception {
-    return await(bound, true);
-  }
-
   /**
-   * As {@link #await(Duration)}; with {@code worker} false only the outbox must empty (the worker
-   * is stopped, so its lag can only grow).
+   * With {@code worker} false only the outbox must empty (the worker is stopped: lag only grows).
    */
   public Result await(Duration bound, boolean worker) throws Exception {
+    long start = System.nanoTime();
     if (!worker) {
-      long start = System.nanoTime();
       boolean quiet = Sql.awaitEmptyOutbox(uploadsDb, bound);
       return new Result(quiet, (System.nanoTime() - start) / 1e9, Map.of());
     }
-    long start = System.nanoTime();
     long deadline = start + bound.toNanos();
     Map<String, Long> lagAtStart = null;
     try (KafkaTopics kafka = new KafkaTopics(bootstrap)) {

@@ -46,10 +46,6 @@ final class LoadGenerator implements AutoCloseable {
     return new LoadGenerator(child);
   }
 
-  long pid() {
-    return child.pid();
-  }
-
   LoadResult openLoop(double rate, int connections, Duration length) throws Exception {
     child.send(String.format("load %.3f %d %d", rate, connections, length.toSeconds()));
     String line = child.next("result ", length.plusSeconds(90));

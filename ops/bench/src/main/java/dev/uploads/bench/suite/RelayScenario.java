@@ -4,7 +4,6 @@ import dev.uploads.bench.kit.Cpu;
 import dev.uploads.bench.kit.Figure;
 import dev.uploads.bench.peer.DebeziumDrain;
 import dev.uploads.bench.reference.KafkaTools;
-import dev.uploads.bench.reference.NotAvailable;
 import dev.uploads.bench.stack.KafkaTopics;
 import dev.uploads.bench.stack.RelayDrain;
 import dev.uploads.bench.stack.Sql;
@@ -147,7 +146,7 @@ final class RelayScenario {
               "relay_producer_performance",
               Map.of("round", round, "result", r, "cpu_seconds", use));
       ctx.say("   ProducerPerformance round %d: %,.0f records/s", round, r.recordsPerSecond());
-    } catch (NotAvailable e) {
+    } catch (KafkaTools.NotAvailable e) {
       vsProducer.theirsMissing(e.getMessage());
     }
   }

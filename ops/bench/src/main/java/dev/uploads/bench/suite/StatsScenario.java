@@ -6,7 +6,6 @@ import dev.uploads.bench.jobs.UploadsTopic;
 import dev.uploads.bench.kit.Cpu;
 import dev.uploads.bench.kit.Figure;
 import dev.uploads.bench.reference.KafkaTools;
-import dev.uploads.bench.reference.NotAvailable;
 import dev.uploads.bench.reference.Pgbench;
 import dev.uploads.bench.reference.StatsTransactionScript;
 import dev.uploads.schema.Topics;
@@ -139,7 +138,7 @@ final class StatsScenario {
       ctx.report()
           .detail("consumer_performance", Map.of("round", round, "result", r, "cpu_seconds", use));
       ctx.say("   ConsumerPerformance round %d: %,.0f records/s", round, r.recordsPerSecond());
-    } catch (NotAvailable e) {
+    } catch (KafkaTools.NotAvailable e) {
       figures.values().forEach(f -> f[0].theirsMissing(e.getMessage()));
     }
   }
