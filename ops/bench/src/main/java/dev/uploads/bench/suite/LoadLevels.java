@@ -23,12 +23,39 @@ final class LoadLevels {
   private static final String E2E_TOPIC = "bench-end-to-end-latency";
   private static final int E2E_RECORDS = 1_000;
 
+  /**
+   * Where each upload's CPU went at each end-to-end level ({@link LevelRun#perUpload}), key → label
+   * in the order of the table: CPU-ms per accepted upload over the load and until the system had
+   * done its work, the median of the rounds. "every process" is the system with the rig, without
+   * the load generator.
+   */
+  private static final Map<String, String> BREAKDOWN = new LinkedHashMap<>();
+
+  static {
+    BREAKDOWN.put("api-http", "API HTTP (Jetty dw- threads)");
+    BREAKDOWN.put("relay", "relay (relay-, outbox- threads)");
+    BREAKDOWN.put("kafka-broker", "Kafka broker (its JVM)");
+    BREAKDOWN.put("kafka-client", "Kafka client threads");
+    BREAKDOWN.put("thumbnails", "thumbnails job");
+    BREAKDOWN.put("emails", "emails job");
+    BREAKDOWN.put("stats", "stats job");
+    BREAKDOWN.put("smtp", "SMTP server (in-process, the rig's MTA)");
+    BREAKDOWN.put("jit", "JIT compiler");
+    BREAKDOWN.put("gc", "GC (and VM Thread)");
+    BREAKDOWN.put("other-jvm", "other JVM threads");
+    BREAKDOWN.put("postgresql", "PostgreSQL (all its processes)");
+    BREAKDOWN.put("other-children", "other child processes");
+    BREAKDOWN.put("rig", "the rig (suite threads)");
+    BREAKDOWN.put("every-process", "every process (all above)");
+    BREAKDOWN.put("load-generator", "load generator JVM (not in every process)");
+  }
+
   private final Context ctx;
   private final StackUnderTest s;
   private final double limit;
   private final boolean relay;
   private final boolean endToEnd;
-  private final int recordBytes = RelayRecordBytes.typical();
+  private final int recordBytes = RelayScenario.typicalRecordBytes();
   private final long wakeUpMs = new RelaySettings().getPollInterval().toMilliseconds();
   private final Map<Double, Figure[]> figures = new LinkedHashMap<>();
   private final Map<Double, List<Map<String, Double>>> breakdowns = new LinkedHashMap<>();
@@ -106,8 +133,36 @@ final class LoadLevels {
         },
         () -> runs.forEach((f, run) -> record(f, run, brokerP99[0])));
     if (endToEnd && !breakdowns.isEmpty()) {
-      ctx.report().addTable(StageBreakdown.TITLE, StageBreakdown.table(FRACTIONS, breakdowns));
+      ctx.report()
+          .addTable(
+              "End to end: CPU-ms per upload by stage (median of rounds; load and its aftermath)",
+              breakdownTable());
     }
+  }
+
+  private List<String[]> breakdownTable() {
+    List<String[]> rows = new ArrayList<>();
+    String[] head = new String[FRACTIONS.length + 1];
+    head[0] = "stage";
+    for (int i = 0; i < FRACTIONS.length; i++) {
+      head[i + 1] = String.format("%.0f %%", FRACTIONS[i] * 100);
+    }
+    rows.add(head);
+    BREAKDOWN.forEach(
+        (key, label) -> {
+          String[] row = new String[FRACTIONS.length + 1];
+          row[0] = label;
+          for (int i = 0; i < FRACTIONS.length; i++) {
+            Double median =
+                Figure.median(
+                    breakdowns.getOrDefault(FRACTIONS[i], List.of()).stream()
+                        .map(m -> m.getOrDefault(key, 0.0))
+                        .toList());
+            row[i + 1] = median == null ? "-" : String.format("%.2f", median);
+          }
+          rows.add(row);
+        });
+    return rows;
   }
 
   private LevelRun level(int round, double f) throws Exception {
