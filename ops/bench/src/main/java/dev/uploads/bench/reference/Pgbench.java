@@ -45,7 +45,8 @@ public final class Pgbench {
     } catch (IOException | RuntimeException e) {
       return new Result(Optional.empty(), Optional.empty(), "pgbench not available: " + e);
     }
-    String options = "-h 127.0.0.1 -p %d -U postgres -n -M prepared -c %d -j %d -T %d";
+    // %s, not %d: numbers as Integer.toString writes them, whatever the locale.
+    String options = "-h 127.0.0.1 -p %s -U postgres -n -M prepared -c %s -j %s -T %s";
     List<String> args =
         new ArrayList<>(
             List.of(options.formatted(port, clients, Math.min(2, clients), seconds).split(" ")));

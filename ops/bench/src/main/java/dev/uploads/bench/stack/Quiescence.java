@@ -39,7 +39,7 @@ public final class Quiescence {
         Map<String, Long> lag = workerLag(kafka);
         lagAtStart = lagAtStart == null ? lag : lagAtStart;
         if (lag.values().stream().allMatch(l -> l == 0)
-            && Sql.awaitEmptyOutbox(uploadsDb, remaining(deadline))
+            && Sql.awaitEmptyOutbox(uploadsDb, Duration.ofNanos(deadline - System.nanoTime()))
             && workerLag(kafka).values().stream().allMatch(l -> l == 0)) {
           return new Result(true, (System.nanoTime() - start) / 1e9, lagAtStart);
         }
@@ -59,9 +59,5 @@ public final class Quiescence {
       }
     }
     return lag;
-  }
-
-  private static Duration remaining(long deadline) {
-    return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
   }
 }

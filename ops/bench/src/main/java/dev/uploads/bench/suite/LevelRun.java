@@ -183,13 +183,11 @@ record LevelRun(
         return null;
       }
       int quarter = s.size() / 4;
-      double first = s.subList(0, quarter).stream().mapToLong(Long::longValue).average().orElse(0);
-      double last =
-          s.subList(s.size() - quarter, s.size()).stream()
-              .mapToLong(Long::longValue)
-              .average()
-              .orElse(0);
-      return last - first;
+      return mean(s.subList(s.size() - quarter, s.size())) - mean(s.subList(0, quarter));
+    }
+
+    private static double mean(List<Long> values) {
+      return values.stream().mapToLong(Long::longValue).average().orElse(0);
     }
 
     String failure() {
