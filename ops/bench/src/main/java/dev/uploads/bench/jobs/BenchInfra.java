@@ -111,6 +111,10 @@ public final class BenchInfra implements AutoCloseable {
   }
 
   long count(String sql) {
+    return count(jdbi, sql);
+  }
+
+  static long count(Jdbi jdbi, String sql) {
     return jdbi.withHandle(h -> h.createQuery(sql).mapTo(Long.class).one());
   }
 

@@ -67,7 +67,8 @@ public final class ReplayPhase {
       throws Exception {
     String fingerprint = "bench-replay-" + name + "-" + UUID.randomUUID();
     insertLetters(jdbi, fingerprint, letters);
-    long countedBefore = counted(jdbi);
+    // A replayed letter is counted once.
+    long countedBefore = BenchInfra.count(jdbi, StatsPhase.COUNTED);
     ActionRequest request =
         new ActionRequest(
             ActionRequest.Kind.REPLAY,
@@ -118,7 +119,7 @@ public final class ReplayPhase {
           where.replaying(),
           where.waiting(),
           outcomes,
-          counted(jdbi) - countedBefore,
+          BenchInfra.count(jdbi, StatsPhase.COUNTED) - countedBefore,
           sent.isDone() ? (sent.get() - t0) / 1e9 : null,
           seconds,
           where.resolved() / seconds,
@@ -192,15 +193,6 @@ public final class ReplayPhase {
                     """)
                 .bind("fingerprint", fingerprint)
                 .map((rs, ctx) -> new Where(rs.getLong(1), rs.getLong(2), rs.getLong(3)))
-                .one());
-  }
-
-  /** Uploads the stats job has counted in all; a replayed letter counts once. */
-  private static long counted(Jdbi jdbi) {
-    return jdbi.withHandle(
-        h ->
-            h.createQuery("SELECT coalesce(sum(uploads_received), 0) FROM account_stats")
-                .mapTo(Long.class)
                 .one());
   }
 }

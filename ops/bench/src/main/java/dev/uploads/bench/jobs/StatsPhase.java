@@ -24,6 +24,9 @@ public final class StatsPhase {
   private static final String GROUP = "stats";
   private static final int CHUNK = 10_000;
 
+  /** Uploads the stats job has counted in all. */
+  static final String COUNTED = "SELECT coalesce(sum(uploads_received), 0) FROM account_stats";
+
   private StatsPhase() {}
 
   public record Run(
@@ -124,7 +127,7 @@ public final class StatsPhase {
   }
 
   private static long sumReceived(BenchInfra infra) {
-    return infra.count("SELECT coalesce(sum(uploads_received), 0) FROM account_stats");
+    return infra.count(COUNTED);
   }
 
   private static long letters(BenchInfra infra) {

@@ -105,9 +105,9 @@ public final class ThumbnailPhase {
     say.accept("thumbnails: " + size.count() + " × " + size.label() + " events");
     Cpu.Sample before = cpu.sample();
     long start = System.nanoTime();
-    UploadsTopic.Progress progress;
     topic.sendAll(records);
-    progress = topic.awaitCaughtUp(GROUP, topic.endOffsets(), size.count(), start, timeout);
+    UploadsTopic.Progress progress =
+        topic.awaitCaughtUp(GROUP, topic.endOffsets(), size.count(), start, timeout);
     Cpu.Sample after = cpu.sample();
     long ready =
         infra.jdbi.withHandle(

@@ -82,10 +82,6 @@ public final class UploadsTopic implements AutoCloseable {
     return kafka.behind(group, ends);
   }
 
-  long committed(String group) throws Exception {
-    return kafka.position(group, Topics.UPLOADS);
-  }
-
   /** Skips what earlier phases left in the topic: this job's group starts at the current end. */
   void moveGroupToEnd(String group) throws Exception {
     kafka.skipToEnd(group, Topics.UPLOADS);

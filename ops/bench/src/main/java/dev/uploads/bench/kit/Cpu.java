@@ -151,14 +151,12 @@ public final class Cpu {
 
   /** User plus system CPU-seconds of a live process; 0 when it is gone. */
   public static double process(long pid) {
-    String[] f = fields(Path.of("/proc", Long.toString(pid), "stat"));
-    return f == null ? 0 : (Long.parseLong(f[11]) + Long.parseLong(f[12])) / HZ;
+    return seconds(fields(Path.of("/proc", Long.toString(pid), "stat")), 11, 12);
   }
 
   /** CPU-seconds of this JVM's children that have exited and been waited for. */
   public static double reapedChildren() {
-    String[] f = fields(Path.of("/proc/self/stat"));
-    return f == null ? 0 : (Long.parseLong(f[13]) + Long.parseLong(f[14])) / HZ;
+    return seconds(fields(Path.of("/proc/self/stat")), 13, 14);
   }
 
   /** A process's live threads by id, each with its stage ({@link Stages#of} of its name). */
@@ -170,8 +168,8 @@ public final class Cpu {
         if (stat != null) {
           String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
           String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-          double cpu = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / HZ;
-          byId.put(Long.parseLong(task.getFileName().toString()), new Task(Stages.of(name), cpu));
+          long tid = Long.parseLong(task.getFileName().toString());
+          byId.put(tid, new Task(Stages.of(name), seconds(f, 11, 12)));
         }
       }
     } catch (IOException | RuntimeException e) {
@@ -224,19 +222,20 @@ public final class Cpu {
     if (postmaster < 0) {
       return 0;
     }
-    String[] own = fields(Path.of("/proc", Long.toString(postmaster), "stat"));
-    double total =
-        own == null
-            ? 0
-            : (Long.parseLong(own[11])
-                    + Long.parseLong(own[12])
-                    + Long.parseLong(own[13])
-                    + Long.parseLong(own[14]))
-                / HZ;
+    double total = seconds(fields(Path.of("/proc", Long.toString(postmaster), "stat")), 11, 14);
     for (String[] f : postgresChildren(postmaster)) {
-      total += (Long.parseLong(f[11]) + Long.parseLong(f[12])) / HZ;
+      total += seconds(f, 11, 12);
     }
     return total;
+  }
+
+  /** The sum of stat fields {@code from..to} (clock ticks) in seconds; 0 without fields. */
+  private static double seconds(String[] f, int from, int to) {
+    long ticks = 0;
+    for (int i = from; f != null && i <= to; i++) {
+      ticks += Long.parseLong(f[i]);
+    }
+    return ticks / HZ;
   }
 
   /** The /proc stat fields of the postmaster's children, the exited but not yet reaped too. */

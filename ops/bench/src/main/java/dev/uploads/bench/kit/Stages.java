@@ -54,21 +54,6 @@ public final class Stages {
           Map.entry("kafka-admin-cli", "rig"),
           Map.entry("process reaper", "rig"));
 
-  /** The stages in the order a breakdown lists them. */
-  public static final List<String> ORDER =
-      List.of(
-          "api-http",
-          "relay",
-          "kafka-client",
-          "thumbnails",
-          "emails",
-          "stats",
-          "smtp",
-          "jit",
-          "gc",
-          OTHER,
-          "rig");
-
   private Stages() {}
 
   public static String of(String threadName) {

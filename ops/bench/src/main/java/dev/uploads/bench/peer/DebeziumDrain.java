@@ -7,7 +7,6 @@ import dev.uploads.infra.LocalPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,8 +51,7 @@ public final class DebeziumDrain {
       kafka.create(name, 6);
       backlog.fill(warmup, warmupEvents);
       backlog.fill(name, events);
-      List<String> args = new ArrayList<>();
-      args.addAll(
+      List<String> args =
           List.of(
               "--host=127.0.0.1",
               "--port=" + postgres.port(),
@@ -61,7 +59,7 @@ public final class DebeziumDrain {
               "--slot=" + name,
               "--publication=" + name,
               "--bootstrap=" + bootstrap,
-              "--offsets=" + work.resolve("offsets.dat")));
+              "--offsets=" + work.resolve("offsets.dat"));
       Map<String, Object> result = new LinkedHashMap<>();
       try (Child engine =
           Child.java(
@@ -110,13 +108,8 @@ public final class DebeziumDrain {
     OptionalLong walsender = OptionalLong.empty();
     for (long acked = 0; acked < records; acked = kafka.endOffsetSum(topic)) {
       if (!engine.alive() || System.nanoTime() > deadline) {
-        throw new IllegalStateException(
-            acked
-                + " of "
-                + records
-                + " records on "
-                + topic
-                + (engine.alive() ? " in the time allowed" : "; the Debezium relay died"));
+        String why = engine.alive() ? " in the time allowed" : "; the Debezium relay died";
+        throw new IllegalStateException(acked + " of " + records + " records on " + topic + why);
       }
       walsender = walsender.isPresent() ? walsender : backlog.walsenderPid();
       Thread.sleep(50);

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -63,30 +64,24 @@ final class Delivery {
     if (row == null) {
       return where + ": event-id " + eventId + " is not an outbox row, or came twice";
     }
-    List<String> differences = new ArrayList<>();
-    if (!row.topic().equals(record.topic())) {
-      differences.add("topic");
-    }
-    if (!Arrays.equals(row.key().getBytes(StandardCharsets.UTF_8), record.key())) {
-      differences.add("key");
-    }
-    if (!Arrays.equals(row.payload(), record.value())) {
-      differences.add("value");
-    }
-    if (!row.type().equals(header(record, EventHeaders.EVENT_TYPE))) {
-      differences.add(EventHeaders.EVENT_TYPE);
-    }
-    if (!Integer.toString(row.version()).equals(header(record, EventHeaders.EVENT_VERSION))) {
-      differences.add(EventHeaders.EVENT_VERSION);
-    }
-    if (!Objects.equals(row.traceparent(), header(record, EventHeaders.TRACEPARENT))) {
-      differences.add(EventHeaders.TRACEPARENT);
-    }
     String occurredAt = header(record, EventHeaders.OCCURRED_AT);
-    if (occurredAt == null
-        || !row.occurredAt().equals(OffsetDateTime.parse(occurredAt).toInstant())) {
-      differences.add(EventHeaders.OCCURRED_AT + " (" + occurredAt + ")");
-    }
+    Map<String, Boolean> same = new LinkedHashMap<>();
+    same.put("topic", row.topic().equals(record.topic()));
+    same.put("key", Arrays.equals(row.key().getBytes(StandardCharsets.UTF_8), record.key()));
+    same.put("value", Arrays.equals(row.payload(), record.value()));
+    same.put(EventHeaders.EVENT_TYPE, row.type().equals(header(record, EventHeaders.EVENT_TYPE)));
+    same.put(
+        EventHeaders.EVENT_VERSION,
+        Integer.toString(row.version()).equals(header(record, EventHeaders.EVENT_VERSION)));
+    same.put(
+        EventHeaders.TRACEPARENT,
+        Objects.equals(row.traceparent(), header(record, EventHeaders.TRACEPARENT)));
+    same.put(
+        EventHeaders.OCCURRED_AT + " (" + occurredAt + ")",
+        occurredAt != null
+            && row.occurredAt().equals(OffsetDateTime.parse(occurredAt).toInstant()));
+    List<String> differences =
+        same.entrySet().stream().filter(e -> !e.getValue()).map(Map.Entry::getKey).toList();
     return differences.isEmpty() ? null : where + " (" + eventId + "): " + differences;
   }
 

@@ -38,10 +38,10 @@ final class OutboxBacklog implements AutoCloseable {
   /** The database, publication and slot all take this name. */
   static OutboxBacklog create(LocalPostgres postgres, String name) throws Exception {
     String adminUrl = postgres.jdbcUrl("postgres");
-    execute(adminUrl, "CREATE DATABASE " + name);
+    Sql.execute(adminUrl, "CREATE DATABASE " + name);
     OutboxBacklog backlog = new OutboxBacklog(name, postgres.jdbcUrl(name), adminUrl);
     Sql.migrate(backlog.url);
-    execute(
+    Sql.execute(
         backlog.url,
         "CREATE PUBLICATION " + name + " FOR TABLE outbox",
         "SELECT pg_create_logical_replication_slot('" + name + "', 'pgoutput')");
@@ -70,7 +70,7 @@ final class OutboxBacklog implements AutoCloseable {
 
   Map<UUID, Row> rows(String topic) throws SQLException {
     Map<UUID, Row> rows = new HashMap<>();
-    try (Connection c = connect(url);
+    try (Connection c = Sql.connect(url);
         PreparedStatement s =
             c.prepareStatement(
                 "SELECT event_id, topic, event_key, event_type, event_version, occurred_at,"
@@ -98,7 +98,7 @@ final class OutboxBacklog implements AutoCloseable {
 
   /** The walsender streaming the slot to Debezium, while it is connected. */
   OptionalLong walsenderPid() throws SQLException {
-    try (Connection c = connect(url);
+    try (Connection c = Sql.connect(url);
         PreparedStatement q =
             c.prepareStatement(
                 "SELECT active_pid FROM pg_replication_slots WHERE slot_name = ? AND active")) {
@@ -114,7 +114,7 @@ final class OutboxBacklog implements AutoCloseable {
   public void close() throws Exception {
     for (int attempt = 1; ; attempt++) {
       try {
-        execute(
+        Sql.execute(
             adminUrl,
             "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
                 + " WHERE slot_name = '"
@@ -129,14 +129,6 @@ final class OutboxBacklog implements AutoCloseable {
         Thread.sleep(100);
       }
     }
-    execute(adminUrl, "DROP DATABASE " + database + " WITH (FORCE)");
-  }
-
-  private static void execute(String url, String... statements) throws SQLException {
-    Sql.execute(url, statements);
-  }
-
-  private static Connection connect(String url) throws SQLException {
-    return Sql.connect(url);
+    Sql.execute(adminUrl, "DROP DATABASE " + database + " WITH (FORCE)");
   }
 }

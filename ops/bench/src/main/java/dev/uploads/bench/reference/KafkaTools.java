@@ -52,6 +52,13 @@ public final class KafkaTools {
   public record Run(
       long records, double recordsPerSecond, double p50Ms, double p99Ms, double cpuSeconds) {}
 
+  /** A tool that could not be measured (not built, failed, printed no figures): its reason. */
+  public static final class NotAvailable extends Exception {
+    public NotAvailable(String reason) {
+      super(reason);
+    }
+  }
+
   private KafkaTools() {}
 
   /** ProducerPerformance; {@code rate} records/s, or flat out when 0. */
@@ -61,12 +68,6 @@ public final class KafkaTools {
     List<String> args =
         new ArrayList<>(
             List.of(
-                "--bootstrap-server",
-                bootstrap,
-                "--topic",
-                topic,
-                "--num-records",
-                Long.toString(records),
                 "--record-size",
                 Integer.toString(recordBytes),
                 "--throughput",
@@ -82,7 +83,10 @@ public final class KafkaTools {
     args.addAll(RELAY_PRODUCER);
     Child.Output out =
         run(
-            "org.apache.kafka.tools.ProducerPerformance",
+            "ProducerPerformance",
+            bootstrap,
+            topic,
+            records,
             args,
             Duration.ofSeconds(120 + records / 2_000),
             log);
@@ -111,18 +115,11 @@ public final class KafkaTools {
       throws NotAvailable, InterruptedException {
     Child.Output out =
         run(
-            "org.apache.kafka.tools.EndToEndLatency",
-            List.of(
-                "--bootstrap-server",
-                bootstrap,
-                "--topic",
-                topic,
-                "--num-records",
-                Integer.toString(records),
-                "--producer-acks",
-                "all",
-                "--record-size",
-                Integer.toString(recordBytes)),
+            "EndToEndLatency",
+            bootstrap,
+            topic,
+            records,
+            List.of("--producer-acks", "all", "--record-size", Integer.toString(recordBytes)),
             Duration.ofSeconds(120),
             log);
     Matcher m = END_TO_END.matcher(out.stdout());
@@ -142,17 +139,12 @@ public final class KafkaTools {
       throws NotAvailable, InterruptedException {
     Child.Output out =
         run(
-            "org.apache.kafka.tools.ConsumerPerformance",
-            List.of(
-                "--bootstrap-server",
-                bootstrap,
-                "--topic",
-                topic,
-                "--num-records",
-                Long.toString(records),
-                // Gives up after 10 s without a record, so a topic with too few ends the run.
-                "--timeout",
-                "10000"),
+            "ConsumerPerformance",
+            bootstrap,
+            topic,
+            records,
+            // Gives up after 10 s without a record, so a topic with too few ends the run.
+            List.of("--timeout", "10000"),
             Duration.ofSeconds(180 + records / 5_000),
             log);
     Map<String, String> stats = consumerStats(out.stdout());
@@ -179,14 +171,28 @@ public final class KafkaTools {
     return stats;
   }
 
-  private static Child.Output run(String main, List<String> args, Duration bound, Path log)
+  /** org.apache.kafka.tools.{@code tool} on the broker's topic, then {@code args}. */
+  private static Child.Output run(
+      String tool,
+      String bootstrap,
+      String topic,
+      long records,
+      List<String> args,
+      Duration bound,
+      Path log)
       throws NotAvailable, InterruptedException {
+    List<String> all =
+        new ArrayList<>(
+            List.of(
+                "--bootstrap-server", bootstrap, "--topic", topic, "--num-records", "" + records));
+    all.addAll(args);
     Path lib = LIB.toAbsolutePath();
     try (var jars = Files.list(lib)) {
       if (jars.noneMatch(j -> j.getFileName().toString().startsWith("kafka-tools-"))) {
         throw new NotAvailable("no kafka-tools jar in " + lib);
       }
-      return Child.java(lib + "/*", JVM, main, args, log).finishOk(bound);
+      return Child.java(lib + "/*", JVM, "org.apache.kafka.tools." + tool, all, log)
+          .finishOk(bound);
     } catch (IOException e) {
       throw new NotAvailable(
           "not available: " + e.getMessage() + " (mvn -pl ops/bench/kafka-tools package)");

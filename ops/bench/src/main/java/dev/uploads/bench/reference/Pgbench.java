@@ -4,6 +4,7 @@ import dev.uploads.bench.kit.Child;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -44,26 +45,12 @@ public final class Pgbench {
     } catch (IOException | RuntimeException e) {
       return new Result(Optional.empty(), Optional.empty(), "pgbench not available: " + e);
     }
+    // %s, not %d: numbers as Integer.toString writes them, whatever the locale.
+    String options = "-h 127.0.0.1 -p %s -U postgres -n -M prepared -c %s -j %s -T %s";
     List<String> args =
-        List.of(
-            "-h",
-            "127.0.0.1",
-            "-p",
-            Integer.toString(port),
-            "-U",
-            "postgres",
-            "-n",
-            "-M",
-            "prepared",
-            "-c",
-            Integer.toString(clients),
-            "-j",
-            Integer.toString(Math.min(2, clients)),
-            "-T",
-            Integer.toString(seconds),
-            "-f",
-            script.toString(),
-            database);
+        new ArrayList<>(
+            List.of(options.formatted(port, clients, Math.min(2, clients), seconds).split(" ")));
+    args.addAll(List.of("-f", script.toString(), database));
     Child.Output out;
     try {
       out = tool.run(args, seconds + 60L, work.resolve(script.getFileName() + ".pgbench"));

@@ -45,9 +45,7 @@ public final class Tools {
     }
 
     public List<String> command(List<String> args) {
-      List<String> command = new ArrayList<>(List.of(path));
-      command.addAll(args);
-      return command;
+      return Stream.concat(Stream.of(path), args.stream()).toList();
     }
 
     /** Runs it to completion; a failure or overrun is an error with the end of its output. */

@@ -60,12 +60,9 @@ public final class Vips {
     double seconds = (System.nanoTime() - start) / 1e9;
     try (var made = Files.list(dir)) {
       long thumbnails = made.filter(f -> f.getFileName().toString().startsWith("tn-")).count();
-      if (thumbnails != (long) images.size() * WIDTHS.size()) {
-        throw new IOException(
-            "vipsthumbnail made "
-                + thumbnails
-                + " thumbnails, not "
-                + images.size() * WIDTHS.size());
+      long expected = (long) images.size() * WIDTHS.size();
+      if (thumbnails != expected) {
+        throw new IOException("vipsthumbnail made " + thumbnails + " thumbnails, not " + expected);
       }
     }
     return seconds;

@@ -101,14 +101,6 @@ public final class KafkaTopics implements AutoCloseable {
     return exists ? OptionalLong.of(behind(group, endOffsets(topic))) : OptionalLong.empty();
   }
 
-  /** The group's position in the topic, summed over partitions: a counter of records passed. */
-  public long position(String group, String topic) throws Exception {
-    return committed(group).entrySet().stream()
-        .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
-        .mapToLong(e -> e.getValue().offset())
-        .sum();
-  }
-
   /** Moves the group to the topic's end, so it skips what is there; it must have no members. */
   public void skipToEnd(String group, String topic) throws Exception {
     Map<TopicPartition, OffsetAndMetadata> end =

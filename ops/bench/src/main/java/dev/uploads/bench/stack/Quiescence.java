@@ -23,21 +23,15 @@ public final class Quiescence {
     this.bootstrap = bootstrap;
   }
 
-  public Result await(Duration bound) throws Exception {
-    return await(bound, true);
-  }
-
   /**
-   * As {@link #await(Duration)}; with {@code worker} false only the outbox must empty (the worker
-   * is stopped, so its lag can only grow).
+   * With {@code worker} false only the outbox must empty (the worker is stopped: lag only grows).
    */
   public Result await(Duration bound, boolean worker) throws Exception {
+    long start = System.nanoTime();
     if (!worker) {
-      long start = System.nanoTime();
       boolean quiet = Sql.awaitEmptyOutbox(uploadsDb, bound);
       return new Result(quiet, (System.nanoTime() - start) / 1e9, Map.of());
     }
-    long start = System.nanoTime();
     long deadline = start + bound.toNanos();
     Map<String, Long> lagAtStart = null;
     try (KafkaTopics kafka = new KafkaTopics(bootstrap)) {
@@ -45,7 +39,7 @@ public final class Quiescence {
         Map<String, Long> lag = workerLag(kafka);
         lagAtStart = lagAtStart == null ? lag : lagAtStart;
         if (lag.values().stream().allMatch(l -> l == 0)
-            && Sql.awaitEmptyOutbox(uploadsDb, remaining(deadline))
+            && Sql.awaitEmptyOutbox(uploadsDb, Duration.ofNanos(deadline - System.nanoTime()))
             && workerLag(kafka).values().stream().allMatch(l -> l == 0)) {
           return new Result(true, (System.nanoTime() - start) / 1e9, lagAtStart);
         }
@@ -65,9 +59,5 @@ public final class Quiescence {
       }
     }
     return lag;
-  }
-
-  private static Duration remaining(long deadline) {
-    return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
   }
 }

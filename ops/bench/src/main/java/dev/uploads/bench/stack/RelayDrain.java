@@ -55,30 +55,16 @@ public final class RelayDrain {
     try (KafkaTopics kafka = new KafkaTopics(bootstrap)) {
       kafka.create(topic, 6);
     }
+    // One key per row (an upload id, as in production), so Kafka spreads the records over all six
+    // partitions and the relay over all sixteen shards. VACUUM ANALYZE afterwards gives the start
+    // state autovacuum would reach by itself (the table's insert threshold is 100,000 rows).
     long fillStart = System.nanoTime();
-    prefill(url, topic, backlog);
+    fill(url, topic, 1, backlog);
+    Sql.execute(url, "VACUUM ANALYZE outbox");
     double prefillSeconds = (System.nanoTime() - fillStart) / 1e9;
     double payload =
         Double.parseDouble(Sql.queryString(url, "SELECT avg(octet_length(payload)) FROM outbox"));
     return new Prepared(url, bootstrap, topic, backlog, prefillSeconds, payload);
-  }
-
-  /** One relay empties the prepared outbox. */
-  public static Result drain(Prepared p) throws Exception {
-    Timed drain = drain(p.url(), p.bootstrap(), p.backlog());
-    try (KafkaTopics kafka = new KafkaTopics(p.bootstrap())) {
-      return new Result(p, drain.done, drain.seconds, kafka.endOffsetSum(p.topic()));
-    }
-  }
-
-  /**
-   * One key per row (an upload id, as in production), so Kafka spreads the records over all six
-   * partitions and the relay over all sixteen shards. VACUUM ANALYZE afterwards gives the start
-   * state autovacuum would reach by itself (the table's insert threshold is 100,000 rows).
-   */
-  private static void prefill(String url, String topic, int backlog) throws Exception {
-    fill(url, topic, 1, backlog);
-    Sql.execute(url, "VACUUM ANALYZE outbox");
   }
 
   /**
@@ -108,18 +94,18 @@ public final class RelayDrain {
     }
   }
 
-  private record Timed(boolean done, double seconds) {}
-
-  private static Timed drain(String url, String bootstrap, int backlog) throws Exception {
+  /** One relay empties the prepared outbox. */
+  public static Result drain(Prepared p) throws Exception {
     MetricRegistry registry = new MetricRegistry();
-    ManagedDataSource dataSource = Sql.pool(url, "relay-drain", 100); // DataSourceFactory's default
+    // 100 connections: DataSourceFactory's default.
+    ManagedDataSource dataSource = Sql.pool(p.url(), "relay-drain", 100);
     Jdbi jdbi =
         Jdbi.create(dataSource)
             .installPlugin(new SqlObjectPlugin())
             .installPlugin(new PostgresPlugin());
     KafkaSettings kafka =
         Jackson.newObjectMapper()
-            .convertValue(Map.of("bootstrapServers", bootstrap), KafkaSettings.class);
+            .convertValue(Map.of("bootstrapServers", p.bootstrap()), KafkaSettings.class);
     OutboxRelay relay =
         new OutboxRelay(
             jdbi,
@@ -129,13 +115,17 @@ public final class RelayDrain {
             new RelayMetrics(registry));
     long start = System.nanoTime();
     relay.start();
+    boolean done;
+    double seconds;
     try {
-      boolean done = awaitDrained(url, registry, backlog, start);
-      double seconds = (System.nanoTime() - start) / 1e9;
-      return new Timed(done, seconds);
+      done = awaitDrained(p.url(), registry, p.backlog(), start);
+      seconds = (System.nanoTime() - start) / 1e9;
     } finally {
       relay.stop();
       dataSource.stop();
+    }
+    try (KafkaTopics topics = new KafkaTopics(p.bootstrap())) {
+      return new Result(p, done, seconds, topics.endOffsetSum(p.topic()));
     }
   }
 

@@ -54,6 +54,12 @@ record Context(
    * rounds run their steps in reverse, so that neither ours nor the reference always goes first.
    */
   void rounds(String scenario, Duration round, IntFunction<List<Step>> steps) throws Exception {
+    rounds(scenario, round, steps, () -> {});
+  }
+
+  /** As above, with {@code after} run at the end of each round. */
+  void rounds(String scenario, Duration round, IntFunction<List<Step>> steps, Step after)
+      throws Exception {
     for (int r = 1; r <= options.rounds(); r++) {
       if (r > 1 && !fits(round)) {
         report.note(scenario + ": rounds " + r + ".." + options.rounds() + " not run: time budget");
@@ -66,6 +72,7 @@ record Context(
       for (Step step : list) {
         step.run();
       }
+      after.run();
     }
   }
 }

@@ -38,7 +38,7 @@ final class HttpConnection implements AutoCloseable {
     try {
       out.write(request);
       out.flush();
-      int status = readResponse(code -> code != 202);
+      int status = readResponse();
       if (closeAfterResponse) {
         close();
       }
@@ -64,7 +64,7 @@ final class HttpConnection implements AutoCloseable {
     out = s.getOutputStream();
   }
 
-  private int readResponse(java.util.function.IntPredicate keepBody) throws IOException {
+  private int readResponse() throws IOException {
     String statusLine = readLine();
     String[] parts = statusLine.split(" ", 3);
     if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
@@ -89,7 +89,7 @@ final class HttpConnection implements AutoCloseable {
         closeAfterResponse = value.equalsIgnoreCase("close");
       }
     }
-    StringBuilder body = keepBody.test(status) ? new StringBuilder() : null;
+    StringBuilder body = status != 202 ? new StringBuilder() : null;
     if (chunked) {
       for (long size = chunkSize(); size > 0; size = chunkSize()) {
         skip(size, body);

@@ -72,12 +72,11 @@ final class IngestScenario {
     try (KafkaTopics kafka = new KafkaTopics(s.stack.kafkaBootstrap())) {
       kafka.create(PGBENCH_TOPIC, 6);
     }
-    Duration round = o.round("ingest");
     List<Double> limits = new ArrayList<>();
     double[] start = {o.ingestStartRate()};
     ctx.rounds(
         "ingest",
-        round,
+        o.round("ingest"),
         r ->
             List.of(
                 () -> {
@@ -101,10 +100,9 @@ final class IngestScenario {
       s.settle(ctx.timeout(Duration.ofSeconds(60)));
       double r = rate.getAsDouble();
       int connections = (int) Math.min(512, Math.max(32, r / 4));
-      Duration length = Duration.ofSeconds(o.ingestStepSeconds());
       Cpu.Sample a = s.cpu.sample();
       long jitBefore = StackUnderTest.JIT.getTotalCompilationTime();
-      LoadResult load = s.load.openLoop(r, connections, length);
+      LoadResult load = s.load.openLoop(r, connections, Duration.ofSeconds(o.ingestStepSeconds()));
       Cpu.Use cpu = Cpu.between(a, s.cpu.sample());
       long jitMillis = StackUnderTest.JIT.getTotalCompilationTime() - jitBefore;
       long due = Math.round(r * o.ingestStepSeconds());

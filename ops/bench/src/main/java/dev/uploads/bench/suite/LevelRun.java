@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
@@ -111,9 +112,21 @@ record LevelRun(
     return micros;
   }
 
-  /** CPU-ms per accepted upload by stage ({@link StageBreakdown}). */
+  /**
+   * CPU-ms per accepted upload by row of {@link LoadLevels#BREAKDOWN}: the stack JVM's threads by
+   * stage ({@link dev.uploads.bench.kit.Stages}), the broker and PostgreSQL by process, the load
+   * generator's JVM apart.
+   */
   Map<String, Double> perUpload() {
-    return StageBreakdown.perUpload(cpu, http.accepted());
+    double ms = 1000.0 / Math.max(1, http.accepted());
+    Map<String, Double> m = new LinkedHashMap<>();
+    cpu.stages().forEach((stage, seconds) -> m.put(stage, seconds * ms));
+    m.put("kafka-broker", cpu.kafka() * ms);
+    m.put("postgresql", cpu.postgres() * ms);
+    m.put("other-children", cpu.children() * ms);
+    m.put("every-process", cpu.all() * ms);
+    m.put("load-generator", cpu.apart() * ms);
+    return m;
   }
 
   /**
@@ -170,13 +183,11 @@ record LevelRun(
         return null;
       }
       int quarter = s.size() / 4;
-      double first = s.subList(0, quarter).stream().mapToLong(Long::longValue).average().orElse(0);
-      double last =
-          s.subList(s.size() - quarter, s.size()).stream()
-              .mapToLong(Long::longValue)
-              .average()
-              .orElse(0);
-      return last - first;
+      return mean(s.subList(s.size() - quarter, s.size())) - mean(s.subList(0, quarter));
+    }
+
+    private static double mean(List<Long> values) {
+      return values.stream().mapToLong(Long::longValue).average().orElse(0);
     }
 
     String failure() {

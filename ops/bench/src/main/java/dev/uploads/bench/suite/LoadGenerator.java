@@ -6,6 +6,7 @@ import dev.uploads.bench.kit.Child;
 import dev.uploads.bench.kit.Cpu;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The HTTP load generator in a JVM of its own, started by the kit's launcher on this JVM's
@@ -20,7 +23,7 @@ import java.util.List;
  * it beside the system's. It prepares the upload requests once (small distinct JPEGs: the figure is
  * the upload path, not image size) and stays up, warm, for every load of a group. Protocol: it
  * prints {@code ready}; each stdin line {@code load RATE CONNECTIONS SECONDS} runs one open-loop
- * load ({@link HttpLoad}) and prints {@code result <LoadResult as JSON>}; stdin closed stops it.
+ * load ({@link #openLoop}) and prints {@code result <LoadResult as JSON>}; stdin closed stops it.
  */
 final class LoadGenerator implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -46,10 +49,6 @@ final class LoadGenerator implements AutoCloseable {
     return new LoadGenerator(child);
   }
 
-  long pid() {
-    return child.pid();
-  }
-
   LoadResult openLoop(double rate, int connections, Duration length) throws Exception {
     child.send(String.format("load %.3f %d %d", rate, connections, length.toSeconds()));
     String line = child.next("result ", length.plusSeconds(90));
@@ -71,7 +70,7 @@ final class LoadGenerator implements AutoCloseable {
     for (String line = in.readLine(); line != null; line = in.readLine()) {
       String[] f = line.split(" ");
       LoadResult result =
-          HttpLoad.openLoop(
+          openLoop(
               api,
               requests,
               Double.parseDouble(f[1]),
@@ -79,6 +78,68 @@ final class LoadGenerator implements AutoCloseable {
               Duration.ofSeconds(Long.parseLong(f[3])));
       System.out.println("result " + JSON.writeValueAsString(result));
     }
+  }
+
+  /**
+   * Drives {@code POST /v1/uploads} from a fixed set of threads, one keep-alive connection each.
+   * Open loop: request i is due at {@code start + i / rate}, whoever sends it; its latency counts
+   * from that due time, so a stalled server shows up as latency instead of as fewer requests (no
+   * coordinated omission). Threads are only a pool of connections, generously sized.
+   */
+  static LoadResult openLoop(
+      InetSocketAddress target,
+      List<byte[]> requests,
+      double rate,
+      int connections,
+      Duration measure)
+      throws InterruptedException {
+    long start = System.nanoTime() + 100_000_000L; // let every thread reach its first due time
+    long end = start + measure.toNanos();
+    double periodNanos = 1e9 / rate;
+    AtomicLong next = new AtomicLong();
+    List<LoadResult.Tally> tallies = new ArrayList<>();
+    List<Thread> started = new ArrayList<>();
+    for (int i = 0; i < connections; i++) {
+      LoadResult.Tally tally = new LoadResult.Tally();
+      tallies.add(tally);
+      Runnable worker =
+          () -> {
+            try (HttpConnection connection = new HttpConnection(target)) {
+              for (long t = next.getAndIncrement(); ; t = next.getAndIncrement()) {
+                long due = start + (long) (t * periodNanos);
+                if (due >= end) {
+                  return;
+                }
+                for (long wait = due - System.nanoTime();
+                    wait > 0;
+                    wait = due - System.nanoTime()) {
+                  LockSupport.parkNanos(wait);
+                }
+                try {
+                  int status = connection.exchange(requests.get((int) (t % requests.size())));
+                  tally.status(
+                      status, (System.nanoTime() - due) / 1_000, connection.lastErrorBody());
+                } catch (IOException | RuntimeException e) {
+                  tally.ioError(e);
+                  LockSupport.parkNanos(10_000_000L); // a refused connection is no busy loop
+                }
+              }
+            }
+          };
+      Thread thread = new Thread(worker, "bench-load-" + i);
+      thread.setDaemon(true);
+      thread.start();
+      started.add(thread);
+    }
+    // Each thread stops at the end plus at most one request (bounded by the read timeout).
+    long joinDeadline = end + Duration.ofSeconds(45).toNanos();
+    for (Thread thread : started) {
+      thread.join(Math.max(1, (joinDeadline - System.nanoTime()) / 1_000_000));
+      if (thread.isAlive()) {
+        throw new IllegalStateException(thread.getName() + " did not finish in time");
+      }
+    }
+    return LoadResult.Tally.merge(tallies, measure.toNanos() / 1e9);
   }
 
   /** count distinct small textured JPEGs (different bytes, so different SHA-256 and blob keys). */

@@ -5,9 +5,7 @@ import dev.uploads.bench.kit.Cpu;
 import dev.uploads.bench.kit.Figure;
 import dev.uploads.bench.kit.Report;
 import dev.uploads.bench.reference.KafkaTools;
-import dev.uploads.bench.reference.NotAvailable;
 import dev.uploads.bench.stack.KafkaTopics;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,12 +23,39 @@ final class LoadLevels {
   private static final String E2E_TOPIC = "bench-end-to-end-latency";
   private static final int E2E_RECORDS = 1_000;
 
+  /**
+   * Where each upload's CPU went at each end-to-end level ({@link LevelRun#perUpload}), key → label
+   * in the order of the table: CPU-ms per accepted upload over the load and until the system had
+   * done its work, the median of the rounds. "every process" is the system with the rig, without
+   * the load generator.
+   */
+  private static final Map<String, String> BREAKDOWN = new LinkedHashMap<>();
+
+  static {
+    BREAKDOWN.put("api-http", "API HTTP (Jetty dw- threads)");
+    BREAKDOWN.put("relay", "relay (relay-, outbox- threads)");
+    BREAKDOWN.put("kafka-broker", "Kafka broker (its JVM)");
+    BREAKDOWN.put("kafka-client", "Kafka client threads");
+    BREAKDOWN.put("thumbnails", "thumbnails job");
+    BREAKDOWN.put("emails", "emails job");
+    BREAKDOWN.put("stats", "stats job");
+    BREAKDOWN.put("smtp", "SMTP server (in-process, the rig's MTA)");
+    BREAKDOWN.put("jit", "JIT compiler");
+    BREAKDOWN.put("gc", "GC (and VM Thread)");
+    BREAKDOWN.put("other-jvm", "other JVM threads");
+    BREAKDOWN.put("postgresql", "PostgreSQL (all its processes)");
+    BREAKDOWN.put("other-children", "other child processes");
+    BREAKDOWN.put("rig", "the rig (suite threads)");
+    BREAKDOWN.put("every-process", "every process (all above)");
+    BREAKDOWN.put("load-generator", "load generator JVM (not in every process)");
+  }
+
   private final Context ctx;
   private final StackUnderTest s;
   private final double limit;
   private final boolean relay;
   private final boolean endToEnd;
-  private final int recordBytes = RelayRecordBytes.typical();
+  private final int recordBytes = RelayScenario.typicalRecordBytes();
   private final long wakeUpMs = new RelaySettings().getPollInterval().toMilliseconds();
   private final Map<Double, Figure[]> figures = new LinkedHashMap<>();
   private final Map<Double, List<Map<String, Double>>> breakdowns = new LinkedHashMap<>();
@@ -86,62 +111,83 @@ final class LoadLevels {
   }
 
   void run() throws Exception {
-    SuiteOptions o = ctx.options();
     try (KafkaTopics kafka = new KafkaTopics(s.stack.kafkaBootstrap())) {
       kafka.create(PRODUCER_TOPIC, 6);
       kafka.create(E2E_TOPIC, 1);
     }
-    Duration round = o.round("levels");
-    for (int r = 1; r <= o.rounds(); r++) {
-      if (r > 1 && !ctx.fits(round)) {
-        ctx.report().note("load levels: rounds " + r + ".." + o.rounds() + " not run: time budget");
-        break;
-      }
-      boolean oursFirst = r % 2 == 1;
-      Double brokerP99 = oursFirst ? null : brokerEndToEnd(r);
-      Map<Double, LevelRun> runs = new LinkedHashMap<>();
-      for (int i = 0; i < FRACTIONS.length; i++) {
-        double f = FRACTIONS[oursFirst ? i : FRACTIONS.length - 1 - i];
-        if (!oursFirst) {
-          producer(r, f);
-        }
-        LevelRun run = LevelRun.measure(ctx, s, rate(f));
-        runs.put(f, run);
-        ctx.report()
-            .detail(
-                "load_levels",
-                Map.of(
-                    "round", r, "fraction", f, "run", run, "cpu_ms_per_upload", run.perUpload()));
-        ctx.say(
-            "   %.0f %% round %d: %.0f/s, HTTP p99 %.1f ms, commit→ack p99 %.1f ms,"
-                + " ready p99 %s ms, backlog growth %s events",
-            f * 100,
-            r,
-            run.rate(),
-            run.http().p99Millis(),
-            run.ack().p99Millis(),
-            Report.value(run.readyP99Ms(), ""),
-            Report.value(run.backlogGrowth(), ""));
-        if (oursFirst) {
-          producer(r, f);
-        }
-      }
-      if (oursFirst) {
-        brokerP99 = brokerEndToEnd(r);
-      }
-      for (Map.Entry<Double, LevelRun> e : runs.entrySet()) {
-        record(figures.get(e.getKey()), e.getValue(), brokerP99);
-        breakdowns
-            .computeIfAbsent(e.getKey(), k -> new ArrayList<>())
-            .add(e.getValue().perUpload());
-      }
-    }
+    // Odd rounds run each level before its producer and the broker's end to end last; even rounds
+    // the reverse. A round's figures are recorded once the broker's p99 is known.
+    Map<Double, LevelRun> runs = new LinkedHashMap<>();
+    Double[] brokerP99 = {null};
+    ctx.rounds(
+        "load levels",
+        ctx.options().round("levels"),
+        r -> {
+          List<Context.Step> steps = new ArrayList<>();
+          for (double f : FRACTIONS) {
+            steps.add(() -> runs.put(f, level(r, f)));
+            steps.add(() -> producer(r, f));
+          }
+          steps.add(() -> brokerP99[0] = brokerEndToEnd(r));
+          return steps;
+        },
+        () -> runs.forEach((f, run) -> record(f, run, brokerP99[0])));
     if (endToEnd && !breakdowns.isEmpty()) {
-      ctx.report().addTable(StageBreakdown.TITLE, StageBreakdown.table(FRACTIONS, breakdowns));
+      ctx.report()
+          .addTable(
+              "End to end: CPU-ms per upload by stage (median of rounds; load and its aftermath)",
+              breakdownTable());
     }
   }
 
-  private void record(Figure[] f, LevelRun run, Double brokerP99) {
+  private List<String[]> breakdownTable() {
+    List<String[]> rows = new ArrayList<>();
+    String[] head = new String[FRACTIONS.length + 1];
+    head[0] = "stage";
+    for (int i = 0; i < FRACTIONS.length; i++) {
+      head[i + 1] = String.format("%.0f %%", FRACTIONS[i] * 100);
+    }
+    rows.add(head);
+    BREAKDOWN.forEach(
+        (key, label) -> {
+          String[] row = new String[FRACTIONS.length + 1];
+          row[0] = label;
+          for (int i = 0; i < FRACTIONS.length; i++) {
+            Double median =
+                Figure.median(
+                    breakdowns.getOrDefault(FRACTIONS[i], List.of()).stream()
+                        .map(m -> m.getOrDefault(key, 0.0))
+                        .toList());
+            row[i + 1] = median == null ? "-" : String.format("%.2f", median);
+          }
+          rows.add(row);
+        });
+    return rows;
+  }
+
+  private LevelRun level(int round, double f) throws Exception {
+    LevelRun run = LevelRun.measure(ctx, s, rate(f));
+    ctx.report()
+        .detail(
+            "load_levels",
+            Map.of(
+                "round", round, "fraction", f, "run", run, "cpu_ms_per_upload", run.perUpload()));
+    ctx.say(
+        "   %.0f %% round %d: %.0f/s, HTTP p99 %.1f ms, commit→ack p99 %.1f ms,"
+            + " ready p99 %s ms, backlog growth %s events",
+        f * 100,
+        round,
+        run.rate(),
+        run.http().p99Millis(),
+        run.ack().p99Millis(),
+        Report.value(run.readyP99Ms(), ""),
+        Report.value(run.backlogGrowth(), ""));
+    return run;
+  }
+
+  private void record(double fraction, LevelRun run, Double brokerP99) {
+    breakdowns.computeIfAbsent(fraction, k -> new ArrayList<>()).add(run.perUpload());
+    Figure[] f = figures.get(fraction);
     Double cpu = Cpu.Use.per1000(run.cpu().all(), run.http().accepted());
     boolean ackValid = run.ackSamples() > 0;
     f[0].ours(ackValid ? run.ack().p50Millis() : null, null);
@@ -183,7 +229,7 @@ final class LoadLevels {
       f[1].theirs(l.p99Ms(), Cpu.Use.per1000(l.cpuSeconds() + cpu.kafka(), l.records()));
       ctx.report()
           .detail("producer_at_rate", Map.of("round", round, "fraction", fraction, "result", l));
-    } catch (NotAvailable e) {
+    } catch (KafkaTools.NotAvailable e) {
       f[0].theirsMissing(e.getMessage());
       f[1].theirsMissing(e.getMessage());
     }
@@ -202,7 +248,7 @@ final class LoadLevels {
       ctx.say(
           "   broker end-to-end round %d: p50 %.0f ms, p99 %.0f ms", round, l.p50Ms(), l.p99Ms());
       return l.p99Ms();
-    } catch (NotAvailable e) {
+    } catch (KafkaTools.NotAvailable e) {
       brokerMissing = "(its broker end-to-end p99) " + e.getMessage();
       ctx.report()
           .detail("broker_end_to_end", Map.of("round", round, "not_available", e.getMessage()));

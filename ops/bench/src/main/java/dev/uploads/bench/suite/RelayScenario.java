@@ -4,17 +4,22 @@ import dev.uploads.bench.kit.Cpu;
 import dev.uploads.bench.kit.Figure;
 import dev.uploads.bench.peer.DebeziumDrain;
 import dev.uploads.bench.reference.KafkaTools;
-import dev.uploads.bench.reference.NotAvailable;
 import dev.uploads.bench.stack.KafkaTopics;
 import dev.uploads.bench.stack.RelayDrain;
 import dev.uploads.bench.stack.Sql;
 import dev.uploads.infra.LocalKafka;
 import dev.uploads.infra.LocalPostgres;
+import dev.uploads.schema.EventHeaders;
+import dev.uploads.schema.EventJson;
+import dev.uploads.schema.UploadReceived;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * The relay draining a backlog of committed outbox rows ({@link RelayDrain}), against Kafka's
@@ -78,7 +83,7 @@ final class RelayScenario {
         LocalKafka kafka = LocalKafka.start(dir.resolve("kafka"), 0, 0)) {
       Cpu cpu = new Cpu(dir.resolve("postgres"));
       // prefill and drain, the producer tool, the peer with its own fill and check
-      int[] recordBytes = {RelayRecordBytes.typical()};
+      int[] recordBytes = {typicalRecordBytes()};
       ctx.rounds(
           "relay",
           o.round("relay", "relay-peer"),
@@ -113,11 +118,9 @@ final class RelayScenario {
     ctx.report().detail("relay_drain", detail);
     if (!result.drained() || result.recordsOnTopic() < result.backlog().backlog()) {
       throw new IllegalStateException(
-          "the relay did not drain the backlog: "
-              + result.recordsOnTopic()
-              + " of "
-              + result.backlog().backlog()
-              + " on the topic");
+          String.format(
+              "the relay did not drain the backlog: %d of %d on the topic",
+              result.recordsOnTopic(), result.backlog().backlog()));
     }
     double events = result.backlog().backlog();
     vsProducer.ours(result.eventsPerSecond(), Cpu.Use.per1000(use.all(), events));
@@ -125,7 +128,7 @@ final class RelayScenario {
     vsDebezium.ours(result.eventsPerSecond(), relayAndPostgres);
     cpuVsDebezium.ours(relayAndPostgres, null);
     ctx.say("   relay round %d: %,.0f events/s", round, result.eventsPerSecond());
-    return RelayRecordBytes.withPayload(result.backlog().payloadBytes());
+    return recordBytes(result.backlog().payloadBytes());
   }
 
   private void producer(LocalKafka kafka, Cpu cpu, int round, int recordBytes) throws Exception {
@@ -147,7 +150,7 @@ final class RelayScenario {
               "relay_producer_performance",
               Map.of("round", round, "result", r, "cpu_seconds", use));
       ctx.say("   ProducerPerformance round %d: %,.0f records/s", round, r.recordsPerSecond());
-    } catch (NotAvailable e) {
+    } catch (KafkaTools.NotAvailable e) {
       vsProducer.theirsMissing(e.getMessage());
     }
   }
@@ -178,6 +181,45 @@ final class RelayScenario {
     vsDebezium.theirs(perSecond, per1000);
     cpuVsDebezium.theirs(per1000, null);
     ctx.say("   Debezium round %d: %,.0f events/s", round, perSecond);
+  }
+
+  /**
+   * The bytes of one upload.received record as the relay sends it, with the given average payload
+   * (e.g. what a relay drain's outbox rows held): value, key (an upload id) and the envelope
+   * headers (RelayRecords). Kafka's tools send a value alone, so they are given the total, for the
+   * same bytes per record on the wire.
+   */
+  static int recordBytes(double payloadBytes) {
+    Map<String, String> headers =
+        Map.of(
+            EventHeaders.EVENT_ID, UUID.randomUUID().toString(),
+            EventHeaders.EVENT_TYPE, UploadReceived.TYPE,
+            EventHeaders.EVENT_VERSION, Integer.toString(UploadReceived.VERSION),
+            EventHeaders.OCCURRED_AT, Instant.parse("2026-11-23T12:00:00.123456Z").toString(),
+            EventHeaders.TRACEPARENT, "00-" + "0".repeat(32) + "-" + "0".repeat(16) + "-01");
+    int headerBytes =
+        headers.entrySet().stream().mapToInt(e -> utf8(e.getKey()) + utf8(e.getValue())).sum();
+    return (int) Math.round(payloadBytes) + utf8(UUID.randomUUID().toString()) + headerBytes;
+  }
+
+  /** As {@link #recordBytes}, with a payload like the API writes for a small upload. */
+  static int typicalRecordBytes() {
+    String hex64 = "0123456789abcdef".repeat(4);
+    String value =
+        EventJson.write(
+            new UploadReceived(
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                "bench-1.jpg",
+                "image/jpeg",
+                2_500L,
+                hex64,
+                hex64));
+    return recordBytes(utf8(value));
+  }
+
+  private static int utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8).length;
   }
 
   private Path log(String name) {

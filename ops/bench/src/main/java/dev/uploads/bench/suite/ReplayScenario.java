@@ -78,23 +78,16 @@ final class ReplayScenario {
         ctx.say("replay: warm-up, " + o.replayWarmupLetters() + " letters (not measured)");
         replay(null, pooled, viaPool, "warmup", o.replayWarmupLetters(), null);
       }
+      Double rate = (double) o.replayRate();
+      int letters = o.replayLetters();
       ctx.rounds(
           "replay",
           o.round("replay"),
           r ->
               List.of(
-                  () ->
-                      replay(
-                          rated,
-                          pooled,
-                          viaPool,
-                          "rated-" + r,
-                          ratedLetters(),
-                          (double) o.replayRate()),
-                  () ->
-                      replay(unlimited, pooled, viaPool, "unlimited-" + r, o.replayLetters(), null),
-                  () ->
-                      replay(cli, pooled, viaCli, "unlimited-cli-" + r, o.replayLetters(), null)));
+                  () -> replay(rated, pooled, viaPool, "rated-" + r, ratedLetters(), rate),
+                  () -> replay(unlimited, pooled, viaPool, "unlimited-" + r, letters, null),
+                  () -> replay(cli, pooled, viaCli, "unlimited-cli-" + r, letters, null)));
     } finally {
       pool.stop();
     }

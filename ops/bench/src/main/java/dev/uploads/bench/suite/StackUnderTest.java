@@ -73,16 +73,6 @@ final class StackUnderTest implements AutoCloseable {
     }
   }
 
-  /** A few seconds of uploads that must all be accepted: JIT warm-up, and a stack that works. */
-  void warmUp(double rate, Duration length) throws Exception {
-    LoadResult warm = load.openLoop(rate, 32, length);
-    if (warm.errors() > 0 || warm.accepted() == 0) {
-      throw new IllegalStateException(
-          "warm-up uploads failed: " + warm.errors() + " errors, first: " + warm.firstError());
-    }
-    settle(Duration.ofSeconds(60));
-  }
-
   /** The JIT compilers' time in this JVM: the API's, the relay's and the worker's. */
   static final java.lang.management.CompilationMXBean JIT =
       java.lang.management.ManagementFactory.getCompilationMXBean();
@@ -100,7 +90,13 @@ final class StackUnderTest implements AutoCloseable {
     long slices = 0;
     while (jitMillis >= 500 && (System.nanoTime() - start) / 1_000_000_000L < limitSeconds) {
       long before = JIT.getTotalCompilationTime();
-      warmUp(rate, Duration.ofSeconds(10));
+      // Every upload must be accepted: the warm-up checks too that the stack works.
+      LoadResult warm = load.openLoop(rate, 32, Duration.ofSeconds(10));
+      if (warm.errors() > 0 || warm.accepted() == 0) {
+        throw new IllegalStateException(
+            "warm-up uploads failed: " + warm.errors() + " errors, first: " + warm.firstError());
+      }
+      settle(Duration.ofSeconds(60));
       jitMillis = JIT.getTotalCompilationTime() - before;
       slices++;
     }

@@ -6,7 +6,6 @@ import dev.uploads.bench.jobs.UploadsTopic;
 import dev.uploads.bench.kit.Cpu;
 import dev.uploads.bench.kit.Figure;
 import dev.uploads.bench.reference.KafkaTools;
-import dev.uploads.bench.reference.NotAvailable;
 import dev.uploads.bench.reference.Pgbench;
 import dev.uploads.bench.reference.StatsTransactionScript;
 import dev.uploads.schema.Topics;
@@ -35,32 +34,25 @@ final class StatsScenario {
     for (int lanes : o.statsConcurrency()) {
       String what =
           String.format("stats events/s, %,d-event backlog, %d lanes", o.statsEvents(), lanes);
-      String basis = "ours: worker JVM + PostgreSQL + broker; ";
+      String pgbench =
+          String.format(
+              "pgbench, the job's transaction (%d events), %d clients",
+              StatsTransactionScript.EVENTS, lanes);
       figures.put(
           lanes,
           new Figure[] {
-            ctx.report()
-                .add(
-                    new Figure(
-                        "consumer",
-                        what,
-                        "/s",
-                        "ConsumerPerformance, the same records",
-                        Figure.Target.ratioAtLeast(0.7)))
-                .cpuBasis(basis + "ConsumerPerformance: tool JVM + broker"),
-            ctx.report()
-                .add(
-                    new Figure(
-                        "consumer",
-                        what,
-                        "/s",
-                        String.format(
-                            "pgbench, the job's transaction (%d events), %d clients",
-                            StatsTransactionScript.EVENTS, lanes),
-                        Figure.Target.ratioAtLeast(0.7)))
-                .cpuBasis(basis + "pgbench: PostgreSQL + pgbench")
+            figure(
+                what,
+                "ConsumerPerformance, the same records",
+                "ConsumerPerformance: tool JVM + broker"),
+            figure(what, pgbench, "pgbench: PostgreSQL + pgbench")
           });
     }
+  }
+
+  private Figure figure(String what, String reference, String basis) {
+    Figure figure = new Figure("consumer", what, "/s", reference, Figure.Target.ratioAtLeast(0.7));
+    return ctx.report().add(figure).cpuBasis("ours: worker JVM + PostgreSQL + broker; " + basis);
   }
 
   void run(BenchInfra infra, UploadsTopic topic, Cpu cpu) throws Exception {
@@ -111,13 +103,9 @@ final class StatsScenario {
     }
     if (run.finished() && (run.counted() != run.done() || run.deadLetters() > 0)) {
       throw new IllegalStateException(
-          "stats counted "
-              + run.counted()
-              + " of "
-              + run.done()
-              + " events, "
-              + run.deadLetters()
-              + " dead letters");
+          String.format(
+              "stats counted %d of %d events, %d dead letters",
+              run.counted(), run.done(), run.deadLetters()));
     }
     ctx.report().detail("consumer_stats", Map.of("round", round, "run", run));
   }
@@ -140,7 +128,7 @@ final class StatsScenario {
       ctx.report()
           .detail("consumer_performance", Map.of("round", round, "result", r, "cpu_seconds", use));
       ctx.say("   ConsumerPerformance round %d: %,.0f records/s", round, r.recordsPerSecond());
-    } catch (NotAvailable e) {
+    } catch (KafkaTools.NotAvailable e) {
       figures.values().forEach(f -> f[0].theirsMissing(e.getMessage()));
     }
   }

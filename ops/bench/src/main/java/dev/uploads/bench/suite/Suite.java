@@ -5,7 +5,10 @@ import dev.uploads.bench.jobs.BenchInfra;
 import dev.uploads.bench.jobs.UploadsTopic;
 import dev.uploads.bench.kit.Budget;
 import dev.uploads.bench.kit.Cpu;
+import dev.uploads.bench.kit.Machine;
 import dev.uploads.bench.kit.Report;
+import dev.uploads.bench.reference.PgTestFsync;
+import dev.uploads.bench.reference.Tools;
 import dev.uploads.bench.stack.Sql;
 import java.io.BufferedOutputStream;
 import java.io.PrintStream;
@@ -69,11 +72,18 @@ public final class Suite {
       Context ctx =
           new Context(options, report, budget, Duration.ZERO, line -> say(budget, line), data);
       ctx.say("data in " + data + "; time budget " + options.budgetMinutes() + " min");
-      Map<String, Object> machine = Machine.describe(ctx);
+      Map<String, Object> machine = machine(ctx);
       ok = new Groups(ctx, machine).runAll();
       System.out.flush();
       OUT.println();
-      OUT.println("Machine: " + Machine.summary(machine));
+      Object fsync = machine.get("pg_test_fsync");
+      OUT.println(
+          "Machine: "
+              + Machine.summary(machine)
+              + ", "
+              + (fsync instanceof PgTestFsync.Result r
+                  ? String.format("fdatasync %,.0f/s", r.fdatasyncOpsPerSecond())
+                  : "pg_test_fsync " + fsync));
       OUT.println(
           "Medians of "
               + options.rounds()
@@ -100,6 +110,33 @@ public final class Suite {
     OUT.flush();
     // Everything is stopped by now; leftover client threads must not keep the JVM alive.
     System.exit(ok ? 0 : 1);
+  }
+
+  /**
+   * The kit's machine reading, with the disk's synchronous write rate (pg_test_fsync beside the
+   * run's data) and, once a scenario has started one, PostgreSQL's version.
+   */
+  private static Map<String, Object> machine(Context ctx) throws InterruptedException {
+    Map<String, Object> m = Machine.describe(3);
+    double busy = (Double) m.get("cores_busy_before_start");
+    String line = String.format("machine busy %.2f cores in the 3 s before start", busy);
+    if (busy > 0.3) {
+      line += " -- other work is running; figures will be lower than this machine can do";
+    }
+    ctx.report().note(line);
+    ctx.say(line);
+    ctx.say("pg_test_fsync (" + 16 * ctx.options().fsyncSeconds() + " s)");
+    try {
+      PgTestFsync.Result fsync =
+          PgTestFsync.run(
+              Tools.local().get("pg_test_fsync"), ctx.data(), ctx.options().fsyncSeconds());
+      m.put("pg_test_fsync", fsync);
+      ctx.say("   fdatasync: %,.0f 8 kB writes/s", fsync.fdatasyncOpsPerSecond());
+    } catch (java.io.IOException | RuntimeException e) {
+      m.put("pg_test_fsync", "not available: " + e.getMessage());
+    }
+    ctx.report().header("machine", m);
+    return m;
   }
 
   static void say(Budget budget, String line) {

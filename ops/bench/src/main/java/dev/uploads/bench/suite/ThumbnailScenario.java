@@ -49,7 +49,6 @@ final class ThumbnailScenario {
   }
 
   void run(BenchInfra infra, UploadsTopic topic, Cpu cpu) throws Exception {
-    SuiteOptions o = ctx.options();
     Vips vips = null;
     String missing = null;
     try {
@@ -62,7 +61,7 @@ final class ThumbnailScenario {
     String why = missing;
     ctx.rounds(
         "thumbnails",
-        o.round("thumbnails"),
+        ctx.options().round("thumbnails"),
         r -> List.of(() -> ours(infra, topic, cpu, r), () -> theirs(found, why, cpu, r)));
   }
 

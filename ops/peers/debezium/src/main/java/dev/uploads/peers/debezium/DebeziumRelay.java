@@ -60,7 +60,8 @@ public final class DebeziumRelay {
             .using(
                 (success, message, error) -> {
                   succeeded[0] = success;
-                  say("engine-stopped " + (success ? "ok " : "failed ") + oneLine(message));
+                  String text = message == null ? "" : message.replace('\n', ' ');
+                  say("engine-stopped " + (success ? "ok " : "failed ") + text);
                   if (error != null) {
                     error.printStackTrace();
                   }
@@ -69,7 +70,11 @@ public final class DebeziumRelay {
             .notifying(new RecordPublisher(producer))
             .build();
     ExecutorService runner = Executors.newSingleThreadExecutor();
-    say("engine-starting " + io.debezium.connector.postgresql.Module.version() + " " + kafka());
+    say(
+        "engine-starting "
+            + io.debezium.connector.postgresql.Module.version()
+            + " "
+            + AppInfoParser.getVersion());
     runner.execute(engine);
     watchStdin(engine);
     stopped.await();
@@ -180,17 +185,9 @@ public final class DebeziumRelay {
     return overrides;
   }
 
-  private static String kafka() {
-    return AppInfoParser.getVersion();
-  }
-
   private static void say(String line) {
     System.out.println(line);
     System.out.flush();
-  }
-
-  private static String oneLine(String message) {
-    return message == null ? "" : message.replace('\n', ' ');
   }
 
   private static void sleep(Duration duration) {
