@@ -26,6 +26,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -42,12 +47,34 @@ public final class ThumbnailJob implements Job {
   private final CircuitBreaker blobBreaker;
   private final Thumbnailer thumbnailer;
 
+  /**
+   * Makes a batch's thumbnails in parallel, one image per core at a time. A lane works through its
+   * batch alone, and a poll of a few large photos is one batch: made one after another they used
+   * one core of the machine. Shared by the job's lanes, so the images decoded at once, and the
+   * memory they take, stay at one per core however many lanes run. Its threads end when idle.
+   */
+  private final ThreadPoolExecutor makers;
+
   public ThumbnailJob(
       Jdbi jdbi, BlobStore blobs, CircuitBreaker blobBreaker, Thumbnailer thumbnailer) {
     this.jdbi = jdbi;
     this.blobs = blobs;
     this.blobBreaker = blobBreaker;
     this.thumbnailer = thumbnailer;
+    int cores = Runtime.getRuntime().availableProcessors();
+    this.makers =
+        new ThreadPoolExecutor(
+            cores,
+            cores,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "job-" + NAME + "-make");
+              t.setDaemon(true);
+              return t;
+            });
+    makers.allowCoreThreadTimeOut(true);
   }
 
   @Override
@@ -61,11 +88,9 @@ public final class ThumbnailJob implements Job {
   }
 
   /**
-   * Uploads made ready per transaction. Each upload's thumbnails are made and stored first, one by
-   * one; then one transaction marks the whole batch processed and ready and appends its events, so
-   * a batch shares one commit and six statements instead of seven per upload. Small, because a lane
-   * makes its batch's thumbnails one after another: a poll of more than 8 uploads is spread over
-   * several lanes, which make theirs in parallel.
+   * Uploads made ready per transaction. The batch's thumbnails are made and stored first, in
+   * parallel; then one transaction marks the whole batch processed and ready and appends its
+   * events, so a batch shares one commit and six statements instead of seven per upload.
    */
   public static final int BATCH = 8;
 
@@ -88,10 +113,12 @@ public final class ThumbnailJob implements Job {
   }
 
   /**
-   * The batch: duplicates are found with one query, thumbnails are made and stored for the rest,
-   * and one transaction records them. A delivery that fails on its own (a payload, a blob, an
-   * image, an open breaker) is left to the one-by-one path, which retries or dead-letters it; an
-   * upload missing from the database fails the batch, which then runs one by one too.
+   * The batch: duplicates are found with one query, thumbnails are made and stored for the rest (in
+   * parallel, see {@link #makers}), and one transaction records them. A delivery that fails on its
+   * own (a payload, a blob, an image, an open breaker) is left to the one-by-one path, which
+   * retries or dead-letters it, and so is every later delivery of its key, whose thumbnails are
+   * made again there; an upload missing from the database fails the batch, which then runs one by
+   * one too. Every making has ended before this returns, so none overlaps the one-by-one path.
    */
   @Override
   public List<Outcome> applyAll(List<Delivery> deliveries) throws Exception {
@@ -103,29 +130,44 @@ public final class ThumbnailJob implements Job {
       }
     }
     Set<UUID> seen = jdbi.withHandle(h -> ProcessedEvents.seenAmong(h, NAME, ids));
+    Map<Integer, Future<Made>> making = new LinkedHashMap<>();
+    for (int i = 0; i < deliveries.size(); i++) {
+      Delivery delivery = deliveries.get(i);
+      if (delivery.eventId() != null && !seen.contains(delivery.eventId())) {
+        making.put(i, makers.submit(() -> make(parse(delivery), delivery)));
+      }
+    }
     Set<String> leftOut = new HashSet<>();
     Map<Integer, Made> made = new LinkedHashMap<>();
     for (int i = 0; i < deliveries.size(); i++) {
       Delivery delivery = deliveries.get(i);
+      Future<Made> result = making.get(i);
+      Made m = null;
+      boolean failed = false;
+      if (result != null) {
+        try {
+          m = result.get();
+        } catch (ExecutionException e) {
+          failed = true;
+        }
+      }
       if (delivery.eventId() == null || leftOut.contains(delivery.key())) {
         outcomes[i] = Outcome.ALONE;
       } else if (seen.contains(delivery.eventId())) {
         outcomes[i] = Outcome.DUPLICATE;
+      } else if (failed) {
+        outcomes[i] = Outcome.ALONE;
+        leftOut.add(delivery.key());
       } else {
-        try {
-          made.put(i, make(parse(delivery), delivery));
-        } catch (Exception e) {
-          outcomes[i] = Outcome.ALONE;
-          leftOut.add(delivery.key());
-        }
+        made.put(i, m);
       }
     }
     if (!made.isEmpty()) {
       Set<UUID> fresh = jdbi.inTransaction(h -> commit(h, made.values()));
       made.forEach(
-          (i, m) ->
+          (i, done) ->
               // remove: a second delivery of one event in the same batch is a duplicate too
-              outcomes[i] = fresh.remove(m.eventId()) ? Outcome.APPLIED : Outcome.DUPLICATE);
+              outcomes[i] = fresh.remove(done.eventId()) ? Outcome.APPLIED : Outcome.DUPLICATE);
     }
     return Arrays.asList(outcomes);
   }
