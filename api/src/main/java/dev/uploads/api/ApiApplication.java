@@ -164,6 +164,10 @@ public class ApiApplication extends Application<ApiConfiguration> {
     OperatorEndpoints.mount(environment, jdbi, config.getDeadLetters());
     // Tasks and operator endpoints on the admin port (server and relay alike) need an operator key.
     OperatorKeyFilter.guard(environment, jdbi, config.getAdminAccess());
+    // A request id and a span of the caller's trace on every request. Installed last because a
+    // filter mapped "before" the others goes in front of those already there: this one then runs
+    // first, and the operator key's refusals carry the headers too.
+    RequestContext.install(environment);
     exposeMetrics(environment, jdbi);
   }
 

@@ -2,6 +2,7 @@ package dev.uploads.api.upload;
 
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
+import dev.uploads.api.RequestContext;
 import dev.uploads.api.auth.Account;
 import dev.uploads.api.problem.ApiProblem;
 import dev.uploads.schema.EventEnvelope;
@@ -14,6 +15,7 @@ import dev.uploads.schema.blob.EmptyContentException;
 import dev.uploads.schema.blob.StoredBlob;
 import dev.uploads.schema.blob.TooLargeException;
 import dev.uploads.schema.blob.UnsupportedImageException;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -73,7 +75,7 @@ public class UploadResource {
       @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
       @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength,
       @HeaderParam("Idempotency-Key") String idempotencyKey,
-      @HeaderParam("traceparent") String traceparent,
+      @Context HttpServletRequest request,
       InputStream body) {
     String key = validIdempotencyKey(idempotencyKey);
     rejectDeclaredLength(contentLength, maxBytes + MULTIPART_OVERHEAD);
@@ -88,7 +90,7 @@ public class UploadResource {
     } catch (IOException e) {
       throw unreadable(e);
     }
-    return accept(account(security), blob, filename, key, traceparent);
+    return accept(account(security), blob, filename, key, RequestContext.traceparent(request));
   }
 
   @POST
@@ -98,7 +100,7 @@ public class UploadResource {
       @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength,
       @HeaderParam("Content-Disposition") String disposition,
       @HeaderParam("Idempotency-Key") String idempotencyKey,
-      @HeaderParam("traceparent") String traceparent,
+      @Context HttpServletRequest request,
       InputStream body) {
     String key = validIdempotencyKey(idempotencyKey);
     rejectDeclaredLength(contentLength, maxBytes);
@@ -108,7 +110,8 @@ public class UploadResource {
     } catch (IOException e) {
       throw unreadable(e);
     }
-    return accept(account(security), blob, filenameOf(disposition), key, traceparent);
+    return accept(
+        account(security), blob, filenameOf(disposition), key, RequestContext.traceparent(request));
   }
 
   private StoredBlob store(InputStream in) throws IOException {
