@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.uploads.api.auth.AddAccountCommand;
 import dev.uploads.api.auth.ApiKeyFilter;
 import dev.uploads.api.auth.KnownKeys;
+import dev.uploads.api.openapi.OpenApiResource;
 import dev.uploads.api.outbox.CommitListener;
 import dev.uploads.api.problem.CloseAfterRefusedBody;
 import dev.uploads.api.problem.ProblemMapper;
@@ -141,6 +142,7 @@ public class ApiApplication extends Application<ApiConfiguration> {
                   jdbi, blobs, config.getUploads().getMaxSize().toBytes(), environment.metrics()));
       environment.jersey().register(new UploadQueryResource(jdbi, blobs));
       environment.jersey().register(new StatsResource(jdbi));
+      environment.jersey().register(new OpenApiResource());
       scheduleKeyPruning(config, environment, jdbi);
     }
 

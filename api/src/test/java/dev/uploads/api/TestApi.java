@@ -37,6 +37,14 @@ final class TestApi implements AutoCloseable {
     this.jdbi = jdbi(jdbcUrl);
   }
 
+  /** The running application's Jersey resources, instances and classes alike. */
+  java.util.Set<Class<?>> resourceClasses() {
+    var config = app.getEnvironment().jersey().getResourceConfig();
+    java.util.Set<Class<?>> classes = new java.util.HashSet<>(config.getClasses());
+    config.getInstances().forEach(i -> classes.add(i.getClass()));
+    return classes;
+  }
+
   static Jdbi jdbi(String jdbcUrl) {
     return Jdbi.create(jdbcUrl, "postgres", "")
         .installPlugin(new org.jdbi.v3.sqlobject.SqlObjectPlugin())

@@ -1,5 +1,6 @@
 package dev.uploads.api.auth;
 
+import dev.uploads.api.openapi.OpenApiResource;
 import dev.uploads.api.problem.Problem;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
@@ -25,6 +26,9 @@ public class ApiKeyFilter implements ContainerRequestFilter {
 
   @Override
   public void filter(ContainerRequestContext request) {
+    if (OpenApiResource.PATHS.contains(request.getUriInfo().getPath())) {
+      return; // the API's description is public
+    }
     String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       reject(request, "Send the API key as 'Authorization: Bearer <key>'.");
