@@ -202,7 +202,10 @@ final class SystemHarness {
 
   private void shutdown() {
     try {
-      worker.close();
+      // Killed, not stopped: at exit nothing tests its graceful stop, which waits for its lanes
+      // and the group (up to 30 s per harness). Surefire gives a finished fork 30 s to exit and
+      // then kills it, and a worker still stopping then outlived the tests.
+      worker.kill();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
