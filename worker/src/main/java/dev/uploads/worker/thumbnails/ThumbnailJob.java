@@ -118,7 +118,8 @@ public final class ThumbnailJob implements Job {
    * own (a payload, a blob, an image, an open breaker) is left to the one-by-one path, which
    * retries or dead-letters it, and so is every later delivery of its key, whose thumbnails are
    * made again there; an upload missing from the database fails the batch, which then runs one by
-   * one too. Every making has ended before this returns, so none overlaps the one-by-one path.
+   * one too. Every making has ended before this returns, so none overlaps the one-by-one path; only
+   * an interrupt (the worker stopping) returns earlier, and nothing runs after it.
    */
   @Override
   public List<Outcome> applyAll(List<Delivery> deliveries) throws Exception {
