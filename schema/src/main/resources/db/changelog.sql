@@ -228,3 +228,38 @@ ALTER TABLE thumbnails RENAME COLUMN width TO size;
 ALTER TABLE thumbnails ADD COLUMN width integer;
 UPDATE thumbnails SET width = size;
 ALTER TABLE thumbnails ALTER COLUMN width SET NOT NULL;
+
+--changeset uploads:7-console
+-- An operator key is a viewer's (look only) or an operator's (look and act). Keys made before
+-- roles existed could act, so they stay operators.
+ALTER TABLE operators ADD COLUMN role text NOT NULL DEFAULT 'operator'
+    CHECK (role IN ('viewer', 'operator'));
+
+-- A replay can be paused, resumed and cancelled; a cancelled one leaves its unsent letters as
+-- they were.
+ALTER TABLE dead_letter_actions DROP CONSTRAINT dead_letter_actions_status_check;
+ALTER TABLE dead_letter_actions ADD CONSTRAINT dead_letter_actions_status_check
+    CHECK (status IN ('running', 'paused', 'cancelled', 'completed', 'failed'));
+
+-- Who paused, resumed or cancelled an action, when and why: part of the audit trail.
+CREATE TABLE dead_letter_action_controls (
+    id        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    action_id bigint      NOT NULL REFERENCES dead_letter_actions (id) ON DELETE CASCADE,
+    control   text        NOT NULL CHECK (control IN ('pause', 'resume', 'cancel')),
+    operator  text        NOT NULL,
+    via       text        NOT NULL CHECK (via IN ('cli', 'http')),
+    reason    text,
+    at        timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX dead_letter_action_controls_action ON dead_letter_action_controls (action_id);
+
+-- What each worker process last said of each of its jobs: consumer lag and breaker states, for
+-- the console's overview. A row not refreshed for a while belongs to a worker that is gone.
+CREATE TABLE worker_status (
+    instance  text        NOT NULL,
+    job       text        NOT NULL,
+    lag       bigint,
+    breakers  jsonb       NOT NULL DEFAULT '{}',
+    seen_at   timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (instance, job)
+);

@@ -46,6 +46,14 @@ class AdminAccessTest {
       guarded(api::adminUri, api.jdbi, api.newApiKey());
       String operator = new Operators(api.jdbi).add("dead-letter-reader");
       assertEquals(200, send(get(api.adminUri("/dead-letters/summary")), operator).statusCode());
+      // The console's files hold no data and load without a key; its calls need one.
+      HttpResponse<String> console = send(get(api.adminUri("/console/")), null);
+      assertEquals(200, console.statusCode(), console.body());
+      assertTrue(console.body().contains("console.js"), console.body());
+      assertEquals(200, send(get(api.adminUri("/console/console.js")), null).statusCode());
+      refused(send(get(api.adminUri("/dead-letters/overview")), null), "the overview, no key");
+      JsonNode me = JSON.readTree(send(get(api.adminUri("/dead-letters/me")), operator).body());
+      assertEquals("operator", me.get("role").asText());
     }
   }
 
@@ -130,6 +138,18 @@ class AdminAccessTest {
           List.of("/", "/threads", "/pprof", "/tasks/gc", "/dead-letters", "/pingx")) {
         refused(send(get(admin.apply(path)), null), path + " without a key");
       }
+
+      String viewer =
+          operators.add(
+              "viewer-" + UUID.randomUUID().toString().substring(0, 8), Operators.Role.VIEWER);
+      HttpResponse<String> looked = send(get(admin.apply("/threads")), viewer);
+      assertEquals(200, looked.statusCode(), "a viewer may look: " + looked.body());
+      HttpResponse<String> acted = send(post(task), viewer);
+      assertEquals(403, acted.statusCode(), "a viewer may not run tasks: " + acted.body());
+      assertEquals(
+          "application/problem+json", acted.headers().firstValue("Content-Type").orElse(""));
+      assertTrue(JSON.readTree(acted.body()).get("detail").asText().contains("viewer"));
+      assertNull(level(logger), "the viewer's task changed nothing");
 
       HttpResponse<String> ran = send(post(task), operator);
       assertEquals(200, ran.statusCode(), ran.body());

@@ -13,6 +13,7 @@ import dev.uploads.worker.runtime.Job;
 import dev.uploads.worker.runtime.JobMetrics;
 import dev.uploads.worker.runtime.JobRunner;
 import dev.uploads.worker.runtime.JobSettings;
+import dev.uploads.worker.runtime.WorkerStatus;
 import dev.uploads.worker.stats.StatsJob;
 import dev.uploads.worker.thumbnails.ThumbnailJob;
 import dev.uploads.worker.thumbnails.Thumbnailer;
@@ -105,11 +106,13 @@ public class WorkerApplication extends Application<WorkerConfiguration> {
     environment.lifecycle().manage(new AutoCloseableManager(blobs));
     WorkerConfiguration.Thumbnails thumbnails = config.getJobs().getThumbnails();
     int[] widths = thumbnails.getWidths().stream().mapToInt(Integer::intValue).toArray();
+    List<String> running = new java.util.ArrayList<>();
     manage(
         environment,
         config,
         jdbi,
         breakers,
+        running,
         new ThumbnailJob(
             jdbi, blobs, breakers.of("blobs"), new Thumbnailer(thumbnails.getMaxPixels(), widths)),
         thumbnails);
@@ -129,9 +132,18 @@ public class WorkerApplication extends Application<WorkerConfiguration> {
         config,
         jdbi,
         breakers,
+        running,
         new EmailJob(jdbi, mailer, breakers.of("smtp")),
         config.getJobs().getEmails());
-    manage(environment, config, jdbi, breakers, new StatsJob(jdbi), config.getJobs().getStats());
+    manage(
+        environment,
+        config,
+        jdbi,
+        breakers,
+        running,
+        new StatsJob(jdbi),
+        config.getJobs().getStats());
+    environment.lifecycle().manage(new WorkerStatus(jdbi, metrics, breakers, running));
     exposeMetrics(environment);
     // Tasks such as log-level act on the running worker: they need an operator key.
     OperatorKeyFilter.guard(environment, jdbi, config.getAdminAccess());
@@ -157,11 +169,13 @@ public class WorkerApplication extends Application<WorkerConfiguration> {
       WorkerConfiguration config,
       Jdbi jdbi,
       Breakers breakers,
+      List<String> running,
       Job job,
       JobSettings settings) {
     if (!settings.isEnabled()) {
       return;
     }
+    running.add(job.name());
     JobMetrics metrics = new JobMetrics(environment.metrics(), job.name());
     JobRunner runner =
         new JobRunner(

@@ -202,6 +202,7 @@ public final class LocalStack implements AutoCloseable {
         Local stack is up (Ctrl-C stops it; data stays in %s)
           API        %s
           admin      %s   (metrics: /metrics, health: /healthcheck)
+          console    %s/console/   (asks for the operator key below)
           worker     http://127.0.0.1:%d/admin   (metrics: /admin/metrics)
           SMTP       127.0.0.1:%d   (received mail is saved to %s)
           PostgreSQL %s   (user postgres, database uploads)
@@ -217,6 +218,7 @@ public final class LocalStack implements AutoCloseable {
         .formatted(
             options.dataDir(),
             apiUrl(),
+            adminUrl(),
             adminUrl(),
             options.workerAdminPort(),
             smtp.port(),

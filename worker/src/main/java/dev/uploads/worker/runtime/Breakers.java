@@ -47,6 +47,13 @@ public final class Breakers {
         });
   }
 
+  /** Each breaker's state by its dependency's name, such as {@code smtp: CLOSED}. */
+  public java.util.SortedMap<String, String> states() {
+    java.util.SortedMap<String, String> states = new java.util.TreeMap<>();
+    breakers.forEach((name, breaker) -> states.put(name, breaker.getState().name()));
+    return states;
+  }
+
   /**
    * True when no breaker is open: a paused job may resume (a half-open breaker lets a probe
    * through).

@@ -86,7 +86,15 @@ final class ActionRunner {
             if (limiter != null) {
               RateLimiter.waitForPermission(limiter);
             }
-            boolean sent = apply(kind, action, letterId);
+            Step step = apply(kind, action, letterId);
+            if (step == Step.STOPPED) {
+              // Paused or cancelled by an operator: what was sent stays sent, nothing more goes.
+              notifyRelays();
+              Actions.Action stopped = audit.action(actionId);
+              progress.accept(stopped);
+              return stopped;
+            }
+            boolean sent = step == Step.DONE;
             if (sent && kind == ActionRequest.Kind.REPLAY) {
               replayed.mark();
               if (System.nanoTime() - lastNotify > 20_000_000L) {
@@ -104,7 +112,8 @@ final class ActionRunner {
             h ->
                 h.createUpdate(
                         "UPDATE dead_letter_actions SET status = 'completed', error = NULL,"
-                            + " finished_at = now(), heartbeat_at = now() WHERE id = :id")
+                            + " finished_at = now(), heartbeat_at = now()"
+                            + " WHERE id = :id AND status = 'running'")
                     .bind("id", actionId)
                     .execute());
         return audit.action(actionId);
@@ -134,10 +143,28 @@ final class ActionRunner {
             .build());
   }
 
-  /** One letter of an action, in one transaction; false when it was skipped. */
-  private boolean apply(ActionRequest.Kind kind, Actions.Action action, long letterId) {
+  /** What became of one letter in its turn. */
+  private enum Step {
+    DONE,
+    SKIPPED,
+    /** The action is no longer running (paused or cancelled): the letter was not touched. */
+    STOPPED
+  }
+
+  /** One letter of an action, in one transaction. */
+  private Step apply(ActionRequest.Kind kind, Actions.Action action, long letterId) {
     return jdbi.inTransaction(
         h -> {
+          // The action's row lock orders this letter against a pause or cancel: either it commits
+          // first and this letter is not sent, or it waits until this letter is done.
+          String actionStatus =
+              h.createQuery("SELECT status FROM dead_letter_actions WHERE id = :id FOR UPDATE")
+                  .bind("id", action.id())
+                  .mapTo(String.class)
+                  .one();
+          if (!actionStatus.equals("running")) {
+            return Step.STOPPED;
+          }
           Optional<Boolean> done =
               h.createQuery(
                       "SELECT done_at IS NOT NULL FROM dead_letter_action_items"
@@ -147,7 +174,7 @@ final class ActionRunner {
                   .mapTo(Boolean.class)
                   .findOne();
           if (done.isEmpty() || done.get()) {
-            return false; // someone already did it: never twice
+            return Step.SKIPPED; // someone already did it: never twice
           }
           Optional<Map<String, Object>> letter =
               h.createQuery(
@@ -176,7 +203,7 @@ final class ActionRunner {
                         + " WHERE id = :id")
                 .bind("id", action.id())
                 .execute();
-            return false;
+            return Step.SKIPPED;
           }
           if (kind == ActionRequest.Kind.DISCARD) {
             h.createUpdate(
@@ -202,7 +229,7 @@ final class ActionRunner {
                       + " WHERE id = :id")
               .bind("id", action.id())
               .execute();
-          return true;
+          return Step.DONE;
         });
   }
 

@@ -189,7 +189,17 @@ public final class Actions {
       @JsonProperty("outcomes") Map<String, Long> outcomes,
       @JsonProperty("error") String error,
       @JsonProperty("created_at") Instant createdAt,
-      @JsonProperty("finished_at") Instant finishedAt) {}
+      @JsonProperty("finished_at") Instant finishedAt,
+      @JsonProperty("controls") List<ControlRecord> controls) {}
+
+  /** A pause, resume or cancel, as the audit trail shows it. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record ControlRecord(
+      @JsonProperty("control") String control,
+      @JsonProperty("operator") String operator,
+      @JsonProperty("via") String via,
+      @JsonProperty("reason") String reason,
+      @JsonProperty("at") Instant at) {}
 
   /**
    * Records the action and the letters it takes, and returns it ready to {@link #run}. Nothing is
@@ -247,10 +257,103 @@ public final class Actions {
     return runner.run(actionId, progress);
   }
 
-  /** Finishes an action that was stopped part-way: only the letters not yet done are taken. */
-  public Action resume(long actionId, Consumer<Action> progress) {
-    action(actionId); // not found is reported as such
+  /**
+   * Finishes an action that was stopped part-way or paused: only the letters not yet done are
+   * taken. Resuming a paused action is recorded in the audit trail under {@code operator}.
+   */
+  public Action resume(long actionId, Consumer<Action> progress, String operator, String via) {
+    if ("paused".equals(action(actionId).status())) {
+      control(actionId, Control.RESUME, operator, via, null);
+    }
     return run(actionId, progress);
+  }
+
+  /** What an operator can do to an action under way. */
+  public enum Control {
+    /** Stops sending after the letter in hand; the rest waits for a resume. */
+    PAUSE,
+    /** Lets a paused action go on; its runner must be started again. */
+    RESUME,
+    /** Stops for good: the letters not sent yet are skipped and stay as they were. */
+    CANCEL;
+
+    String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /**
+   * Pauses, resumes or cancels an action, on the record. The runner takes the action's row lock for
+   * each letter and reads the status under it, so no letter is sent after a pause or cancel has
+   * committed.
+   */
+  public Action control(long actionId, Control control, String operator, String via, String why) {
+    if (operator == null || operator.isBlank()) {
+      throw OperatorError.badInput("an action needs an operator name for the audit trail");
+    }
+    jdbi.useTransaction(
+        h -> {
+          String status =
+              h.createQuery("SELECT status FROM dead_letter_actions WHERE id = :id FOR UPDATE")
+                  .bind("id", actionId)
+                  .mapTo(String.class)
+                  .findOne()
+                  .orElseThrow(() -> OperatorError.notFound("no action has id " + actionId));
+          boolean allowed =
+              switch (control) {
+                case PAUSE -> status.equals("running");
+                case RESUME -> status.equals("paused");
+                case CANCEL -> status.equals("running") || status.equals("paused");
+              };
+          if (!allowed) {
+            throw OperatorError.conflict(
+                "action " + actionId + " is " + status + ", so it cannot be " + past(control));
+          }
+          String next =
+              switch (control) {
+                case PAUSE -> "paused";
+                case RESUME -> "running";
+                case CANCEL -> "cancelled";
+              };
+          h.createUpdate(
+                  "UPDATE dead_letter_actions SET status = :next, heartbeat_at = now(),"
+                      + " finished_at = CASE WHEN :next = 'cancelled' THEN now() END"
+                      + " WHERE id = :id")
+              .bind("next", next)
+              .bind("id", actionId)
+              .execute();
+          if (control == Control.CANCEL) {
+            int skipped =
+                h.createUpdate(
+                        "UPDATE dead_letter_action_items SET done_at = now(), outcome = 'skipped',"
+                            + " note = :note WHERE action_id = :id AND done_at IS NULL")
+                    .bind("note", "the action was cancelled by " + operator + " before its turn")
+                    .bind("id", actionId)
+                    .execute();
+            h.createUpdate("UPDATE dead_letter_actions SET skipped = skipped + :n WHERE id = :id")
+                .bind("n", skipped)
+                .bind("id", actionId)
+                .execute();
+          }
+          h.createUpdate(
+                  "INSERT INTO dead_letter_action_controls (action_id, control, operator, via,"
+                      + " reason) VALUES (:id, :control, :operator, :via, :reason)")
+              .bind("id", actionId)
+              .bind("control", control.label())
+              .bind("operator", operator)
+              .bind("via", via)
+              .bind("reason", why == null || why.isBlank() ? null : why.trim())
+              .execute();
+        });
+    return action(actionId);
+  }
+
+  private static String past(Control control) {
+    return switch (control) {
+      case PAUSE -> "paused";
+      case RESUME -> "resumed";
+      case CANCEL -> "cancelled";
+    };
   }
 
   public Action action(long id) {
@@ -259,7 +362,12 @@ public final class Actions {
 
   /** The audit trail, newest first. */
   public List<Action> list(int limit) {
-    return audit.list(limit);
+    return audit.list(AuditTrail.Search.ALL, limit);
+  }
+
+  /** The audit trail, newest first, narrowed by a search. */
+  public List<Action> list(AuditTrail.Search search, int limit) {
+    return audit.list(search, limit);
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.uploads.ops.deadletters;
 import com.codahale.metrics.MetricRegistry;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import net.sourceforge.argparse4j.ArgumentParsers;
 import net.sourceforge.argparse4j.impl.Arguments;
@@ -58,6 +59,7 @@ public final class Cli {
         case BAD_INPUT -> 2;
         case NOT_FOUND -> 3;
         case CONFLICT -> 4;
+        case FORBIDDEN -> 5;
       };
     } catch (ConnectionException e) {
       print.error(
@@ -151,6 +153,17 @@ public final class Cli {
         .type(Integer.class)
         .setDefault(20);
     commands.addParser("action").help("one replay or discard").addArgument("id").type(Long.class);
+    for (String control : List.of("pause", "cancel")) {
+      Subparser command =
+          commands
+              .addParser(control)
+              .help(
+                  control.equals("pause")
+                      ? "pause a running replay (finish it with replay --resume ID)"
+                      : "cancel a replay: the letters not sent yet stay as they are");
+      command.addArgument("id").type(Long.class);
+      command.addArgument("--reason").help("why; kept in the audit trail");
+    }
 
     Subparser prune =
         commands.addParser("prune").help("delete resolved and discarded letters past an age");
@@ -159,7 +172,15 @@ public final class Cli {
 
     Subparser operators = commands.addParser("operators").help("operator keys for admin HTTP");
     Subparsers ops = operators.addSubparsers().dest("operators_command").metavar("ACTION");
-    ops.addParser("add").help("create an operator; prints the key once").addArgument("name");
+    Subparser add = ops.addParser("add").help("create an operator key; prints it once");
+    add.addArgument("name");
+    add.addArgument("--role")
+        .choices("viewer", "operator")
+        .setDefault("operator")
+        .help("viewer: look only; operator: look, replay and discard (default)");
+    Subparser role = ops.addParser("role").help("give a key holder another role");
+    role.addArgument("name");
+    role.addArgument("role").choices("viewer", "operator");
     ops.addParser("revoke").addArgument("name");
     ops.addParser("list");
     return parser;
@@ -228,6 +249,14 @@ public final class Cli {
       case "replay", "discard" -> act(ns, actions, print);
       case "actions" -> print.actions(actions.list(ns.getInt("limit")));
       case "action" -> print.action(actions.action(ns.getLong("id")));
+      case "pause", "cancel" ->
+          print.action(
+              actions.control(
+                  ns.getLong("id"),
+                  Actions.Control.valueOf(ns.getString("command").toUpperCase()),
+                  ns.getString("operator"),
+                  "cli",
+                  ns.getString("reason")));
       case "prune" -> {
         Duration age = age(ns.getString("older_than"));
         boolean dry = ns.getBoolean("dry_run");
@@ -251,7 +280,11 @@ public final class Cli {
     Long resume = replay ? ns.getLong("resume") : null;
     if (resume != null) {
       print.resuming(resume);
-      finish(actions, actions.resume(resume, print::progress), print, ns);
+      finish(
+          actions,
+          actions.resume(resume, print::progress, ns.getString("operator"), "cli"),
+          print,
+          ns);
       return;
     }
     ActionRequest request =
@@ -289,7 +322,14 @@ public final class Cli {
 
   private void operators(Namespace ns, Operators operators, Printer print) {
     switch (ns.getString("operators_command")) {
-      case "add" -> print.operatorAdded(ns.getString("name"), operators.add(ns.getString("name")));
+      case "add" ->
+          print.operatorAdded(
+              ns.getString("name"),
+              operators.add(ns.getString("name"), Operators.Role.parse(ns.getString("role"))));
+      case "role" -> {
+        operators.assign(ns.getString("name"), Operators.Role.parse(ns.getString("role")));
+        print.operators(operators.list());
+      }
       case "revoke" -> {
         operators.revoke(ns.getString("name"));
         print.operatorRevoked(ns.getString("name"));

@@ -70,6 +70,7 @@ public record LetterFilter(
   }
 
   /** True when nothing narrows the selection. */
+  @com.fasterxml.jackson.annotation.JsonIgnore
   public boolean isEmpty() {
     return ids.isEmpty()
         && job == null

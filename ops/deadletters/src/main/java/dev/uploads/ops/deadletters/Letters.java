@@ -131,6 +131,46 @@ public final class Letters {
                 .list());
   }
 
+  /** New letters of one group per hour over the last day, oldest hour first. */
+  public record Trend(
+      @JsonProperty("job") String job,
+      @JsonProperty("fingerprint") String fingerprint,
+      @JsonProperty("hourly") long[] hourly) {}
+
+  public static final int TREND_HOURS = 24;
+
+  /** Per group of the summary, how many letters arrived in each of the last 24 hours. */
+  public List<Trend> trends(LetterFilter filter) {
+    LetterFilter.Where where = filter.where();
+    String sql =
+        "SELECT d.job, d.fingerprint,"
+            + " floor(extract(epoch FROM now() - d.created_at) / 3600)::int AS hours_ago,"
+            + " count(*) AS n FROM dead_letters d"
+            + where.sql()
+            + " AND d.created_at > now() - make_interval(hours => :hours)"
+            + " GROUP BY 1, 2, 3";
+    Map<List<String>, long[]> trends = new java.util.LinkedHashMap<>();
+    jdbi.useHandle(
+        h ->
+            where
+                .bind(h.createQuery(sql))
+                .bind("hours", TREND_HOURS)
+                .map(
+                    (rs, ctx) -> {
+                      long[] hourly =
+                          trends.computeIfAbsent(
+                              List.of(rs.getString("job"), rs.getString("fingerprint")),
+                              k -> new long[TREND_HOURS]);
+                      int ago = Math.min(Math.max(rs.getInt("hours_ago"), 0), TREND_HOURS - 1);
+                      hourly[TREND_HOURS - 1 - ago] += rs.getLong("n");
+                      return ago;
+                    })
+                .list());
+    return trends.entrySet().stream()
+        .map(e -> new Trend(e.getKey().get(0), e.getKey().get(1), e.getValue()))
+        .toList();
+  }
+
   /** Everything about one letter, including what operators have done with it. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Detail(

@@ -6,6 +6,7 @@ import dev.uploads.ops.deadletters.http.OperatorResource;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.jersey.DropwizardResourceConfig;
 import io.dropwizard.jersey.jackson.JacksonFeature;
+import io.dropwizard.servlets.assets.AssetServlet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +21,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class OperatorEndpoints {
   private static final Logger LOG = LoggerFactory.getLogger(OperatorEndpoints.class);
+
+  /** Where the console is served on the admin port. */
+  public static final String CONSOLE_PATH = "/console";
+
+  private static final String CONSOLE_RESOURCES = "/console";
 
   private OperatorEndpoints() {}
 
@@ -41,11 +47,24 @@ public final class OperatorEndpoints {
     config.register(new OperatorAuth(new Operators(jdbi)));
     config.register(new OperatorErrors());
     config.register(new io.dropwizard.jersey.jackson.JsonProcessingExceptionMapper());
-    config.register(new OperatorResource(new Letters(jdbi), actions, settings, runner));
+    config.register(
+        new OperatorResource(new Letters(jdbi), actions, new Pipeline(jdbi), settings, runner));
     environment
         .admin()
         .addServlet("dead-letters", new ServletContainer(config))
         .addMapping("/dead-letters/*");
+    // The console: static files only, which hold no data, so they load without a key; the page
+    // asks for the key and sends it with every call to /dead-letters.
+    environment
+        .admin()
+        .addServlet(
+            "console",
+            new AssetServlet(
+                CONSOLE_RESOURCES,
+                CONSOLE_PATH,
+                "index.html",
+                java.nio.charset.StandardCharsets.UTF_8))
+        .addMapping(CONSOLE_PATH + "/*");
 
     ScheduledExecutorService retention =
         environment.lifecycle().scheduledExecutorService("dead-letter-retention").build();

@@ -12,7 +12,9 @@ public final class OperatorError extends RuntimeException {
     /** An id that names nothing: 404, exit code 3. */
     NOT_FOUND,
     /** Valid input that the letters' state refuses, such as a parked letter: 409, exit code 4. */
-    CONFLICT
+    CONFLICT,
+    /** A viewer's key asking to act: 403 (the CLI has no roles: it is the database's owner). */
+    FORBIDDEN
   }
 
   private final Kind kind;
@@ -32,6 +34,10 @@ public final class OperatorError extends RuntimeException {
 
   public static OperatorError conflict(String message) {
     return new OperatorError(Kind.CONFLICT, message);
+  }
+
+  public static OperatorError forbidden(String message) {
+    return new OperatorError(Kind.FORBIDDEN, message);
   }
 
   public Kind kind() {

@@ -24,8 +24,39 @@ public final class Operators {
     this.jdbi = jdbi;
   }
 
+  /** What a key may do: a viewer looks, an operator looks and acts. */
+  public enum Role {
+    VIEWER,
+    OPERATOR;
+
+    public String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public static Role parse(String value) {
+      for (Role role : values()) {
+        if (role.label().equals(value)) {
+          return role;
+        }
+      }
+      throw OperatorError.badInput("a role is 'viewer' or 'operator', not '" + value + "'");
+    }
+  }
+
+  /** The holder of a verified key. */
+  public record Operator(String name, Role role) {
+    public boolean mayAct() {
+      return role == Role.OPERATOR;
+    }
+  }
+
   /** Creates an operator and returns the key, which is shown this once and never stored. */
   public String add(String name) {
+    return add(name, Role.OPERATOR);
+  }
+
+  /** Creates a key holder with a role and returns the key, shown this once and never stored. */
+  public String add(String name, Role role) {
     if (name == null || !name.matches("[A-Za-z0-9._@-]{1,64}")) {
       throw OperatorError.badInput(
           "an operator name is 1 to 64 letters, digits, '.', '_', '@' or '-', not '" + name + "'");
@@ -37,10 +68,11 @@ public final class Operators {
         jdbi.withHandle(
             h ->
                 h.createUpdate(
-                        "INSERT INTO operators (id, name, key_hash) VALUES (:id, :name, :hash)"
-                            + " ON CONFLICT (name) DO NOTHING")
+                        "INSERT INTO operators (id, name, key_hash, role)"
+                            + " VALUES (:id, :name, :hash, :role) ON CONFLICT (name) DO NOTHING")
                     .bind("id", UUID.randomUUID())
                     .bind("name", name)
+                    .bind("role", role.label())
                     .bind("hash", hash(key))
                     .execute());
     if (added == 0) {
@@ -63,25 +95,44 @@ public final class Operators {
     }
   }
 
+  /** Gives an active key holder another role; it takes effect at their next request. */
+  public void assign(String name, Role role) {
+    int changed =
+        jdbi.withHandle(
+            h ->
+                h.createUpdate(
+                        "UPDATE operators SET role = :role"
+                            + " WHERE name = :name AND revoked_at IS NULL")
+                    .bind("role", role.label())
+                    .bind("name", name)
+                    .execute());
+    if (changed == 0) {
+      throw OperatorError.notFound("no active operator is named '" + name + "'");
+    }
+  }
+
   public List<Map<String, Object>> list() {
     return jdbi.withHandle(
         h ->
-            h.createQuery("SELECT name, created_at, revoked_at FROM operators ORDER BY name")
+            h.createQuery("SELECT name, role, created_at, revoked_at FROM operators ORDER BY name")
                 .mapToMap()
                 .list());
   }
 
-  /** The operator's name for a presented key, if the key is an operator's and not revoked. */
-  public Optional<String> verify(String key) {
+  /** Who holds a presented key, if it is an operator key and not revoked. */
+  public Optional<Operator> verify(String key) {
     if (key == null || !key.startsWith(PREFIX) || key.length() > 200) {
       return Optional.empty();
     }
     return jdbi.withHandle(
         h ->
             h.createQuery(
-                    "SELECT name FROM operators WHERE key_hash = :hash AND revoked_at IS NULL")
+                    "SELECT name, role FROM operators"
+                        + " WHERE key_hash = :hash AND revoked_at IS NULL")
                 .bind("hash", hash(key))
-                .mapTo(String.class)
+                .map(
+                    (rs, ctx) ->
+                        new Operator(rs.getString("name"), Role.parse(rs.getString("role"))))
                 .findOne());
   }
 

@@ -336,8 +336,9 @@ final class Printer {
       out.println(Json.write(Map.of("operators", list)));
       return;
     }
-    Table table = new Table(60, "NAME", "CREATED", "REVOKED");
-    list.forEach(o -> table.row(o.get("name"), o.get("created_at"), o.get("revoked_at")));
+    Table table = new Table(60, "NAME", "ROLE", "CREATED", "REVOKED");
+    list.forEach(
+        o -> table.row(o.get("name"), o.get("role"), o.get("created_at"), o.get("revoked_at")));
     table.print(out);
   }
 

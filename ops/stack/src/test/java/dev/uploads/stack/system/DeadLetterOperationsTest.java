@@ -520,6 +520,104 @@ class DeadLetterOperationsTest {
     assertEquals(before, snapshot(), "nothing changed");
   }
 
+  @Test
+  @Order(8)
+  void aReplayIsPausedResumedAndCancelledOnTheRecordAndNoLetterGoesAfterAPause() throws Exception {
+    String since = Instant.now().minusSeconds(1).toString();
+    try (KafkaProducer<byte[], byte[]> producer = Topic.producer()) {
+      for (int i = 0; i < 60; i++) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(EventHeaders.EVENT_ID, Topic.utf8(UUID.randomUUID().toString()));
+        headers.add(EventHeaders.EVENT_TYPE, Topic.utf8("upload.paused"));
+        headers.add(EventHeaders.EVENT_VERSION, Topic.utf8("1"));
+        producer.send(
+            new ProducerRecord<>(
+                Topics.UPLOADS, null, Topic.utf8("paused-" + i), Topic.utf8("{}"), headers));
+      }
+    }
+    String letters =
+        "SELECT count(*) FROM dead_letters WHERE job = 'stats' AND event_type = 'upload.paused'"
+            + " AND last_failed_at >= ?::timestamptz";
+    SystemHarness.await(
+        "60 stats letters", Duration.ofSeconds(60), () -> system.count(letters, since) == 60);
+
+    Operator.Answer started =
+        operator.post(
+            "/replay",
+            Map.of(
+                "job",
+                "stats",
+                "type",
+                "upload.paused",
+                "since",
+                since,
+                "rate",
+                10,
+                "reason",
+                "pause-test " + since));
+    assertEquals(202, started.status(), String.valueOf(started.body()));
+    long action = started.body().get("id").asLong();
+    String done =
+        "SELECT count(*) FROM dead_letter_action_items WHERE action_id = ? AND outcome IS NOT NULL"
+            + " AND outcome <> 'skipped'";
+    SystemHarness.await(
+        "five letters sent", Duration.ofSeconds(30), () -> system.count(done, action) >= 5);
+
+    Operator viewer =
+        new Operator(system, "viewer-" + UUID.randomUUID().toString().substring(0, 8));
+    new dev.uploads.ops.deadletters.Operators(system.jdbi)
+        .assign(viewer.name, dev.uploads.ops.deadletters.Operators.Role.VIEWER);
+    assertEquals(403, viewer.post("/actions/" + action + "/pause", Map.of()).status());
+
+    Operator.Answer paused =
+        operator.post("/actions/" + action + "/pause", Map.of("reason", "checking a letter"));
+    assertEquals(200, paused.status(), String.valueOf(paused.body()));
+    assertEquals("paused", paused.body().get("status").asText());
+    long sentAtPause = system.count(done, action);
+    Thread.sleep(1_500); // 15 letters' worth at the action's rate
+    assertEquals(sentAtPause, system.count(done, action), "nothing is sent while paused");
+    assertEquals(
+        409, operator.post("/actions/" + action + "/pause", Map.of()).status(), "paused already");
+
+    assertEquals(202, operator.post("/actions/" + action + "/resume", Map.of()).status());
+    SystemHarness.await(
+        "five more letters sent",
+        Duration.ofSeconds(30),
+        () -> system.count(done, action) >= sentAtPause + 5);
+    Operator.Answer cancelled =
+        operator.post("/actions/" + action + "/cancel", Map.of("reason", "enough for today"));
+    assertEquals(200, cancelled.status(), String.valueOf(cancelled.body()));
+    JsonNode record = cancelled.body();
+    assertEquals("cancelled", record.get("status").asText());
+    assertEquals(60, record.get("selected").asInt());
+    assertEquals(60, record.get("done").asInt() + record.get("skipped").asInt());
+    long sent = record.get("done").asInt();
+    assertTrue(sent >= sentAtPause + 5 && sent < 60, "sent " + sent);
+    List<String> controls = new ArrayList<>();
+    record.get("controls").forEach(c -> controls.add(c.get("control").asText()));
+    assertEquals(List.of("pause", "resume", "cancel"), controls);
+    assertEquals(operator.name, record.get("controls").get(0).get("operator").asText());
+    assertEquals("checking a letter", record.get("controls").get(0).get("reason").asText());
+
+    Thread.sleep(1_000);
+    assertEquals(
+        sent,
+        system.count(
+            "SELECT count(*) FROM dead_letters WHERE event_type = 'upload.paused'"
+                + " AND replay_count = 1 AND last_failed_at >= ?::timestamptz",
+            since),
+        "exactly the letters sent before the cancel were replayed, each once");
+    assertEquals(
+        0,
+        system.count(
+            "SELECT count(*) FROM dead_letters WHERE event_type = 'upload.paused'"
+                + " AND replay_count > 1"));
+    expect(4, "cancelled", "pause", Long.toString(action));
+    Operator.Answer audit = operator.get("/actions?status=cancelled&q=pause-test");
+    assertEquals(200, audit.status());
+    assertEquals(action, audit.body().get("actions").get(0).get("id").asLong());
+  }
+
   private void expect(int exit, String message, String... args) {
     Operator.Run run = operator.cli(args);
     assertEquals(exit, run.exit(), String.join(" ", args) + ": " + run.err() + run.out());

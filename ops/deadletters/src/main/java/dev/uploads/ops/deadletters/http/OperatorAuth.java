@@ -1,5 +1,6 @@
 package dev.uploads.ops.deadletters.http;
 
+import dev.uploads.ops.deadletters.OperatorError;
 import dev.uploads.ops.deadletters.Operators;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
@@ -19,7 +20,7 @@ import java.util.Optional;
  */
 @Priority(Priorities.AUTHENTICATION)
 public final class OperatorAuth implements ContainerRequestFilter {
-  /** The request property (a servlet request attribute) holding the operator's name. */
+  /** The request property (a servlet request attribute) holding the {@link Operators.Operator}. */
   public static final String OPERATOR = "dev.uploads.operator";
 
   static final String TITLE = "operator credentials required";
@@ -32,11 +33,11 @@ public final class OperatorAuth implements ContainerRequestFilter {
 
   @Override
   public void filter(ContainerRequestContext request) {
-    if (request.getProperty(OPERATOR) instanceof String) {
+    if (request.getProperty(OPERATOR) instanceof Operators.Operator) {
       return;
     }
     String key = bearer(request.getHeaderString(HttpHeaders.AUTHORIZATION));
-    Optional<String> operator = operators.verify(key);
+    Optional<Operators.Operator> operator = operators.verify(key);
     if (operator.isEmpty()) {
       request.abortWith(
           OperatorErrors.problem(Response.Status.UNAUTHORIZED, TITLE, refusal(key))
@@ -45,6 +46,29 @@ public final class OperatorAuth implements ContainerRequestFilter {
       return;
     }
     request.setProperty(OPERATOR, operator.get());
+  }
+
+  /** Who is asking: set by this filter or by {@link OperatorKeyFilter} before any resource runs. */
+  static Operators.Operator operator(ContainerRequestContext request) {
+    return (Operators.Operator) request.getProperty(OPERATOR);
+  }
+
+  /** Who is asking, when they are about to change something: a viewer's key is refused. */
+  static Operators.Operator actor(ContainerRequestContext request) {
+    Operators.Operator operator = operator(request);
+    if (!operator.mayAct()) {
+      throw OperatorError.forbidden(forbidden(operator));
+    }
+    return operator;
+  }
+
+  static String forbidden(Operators.Operator operator) {
+    return "the key of "
+        + operator.name()
+        + " is a viewer's: it may look but not act; an operator can change its role with"
+        + " 'ops/dead-letters operators role "
+        + operator.name()
+        + " operator'";
   }
 
   /** The key of an {@code Authorization: Bearer <key>} header, or null without one. */

@@ -17,6 +17,7 @@ public final class OperatorErrors implements ExceptionMapper<OperatorError> {
           case BAD_INPUT -> Response.Status.BAD_REQUEST;
           case NOT_FOUND -> Response.Status.NOT_FOUND;
           case CONFLICT -> Response.Status.CONFLICT;
+          case FORBIDDEN -> Response.Status.FORBIDDEN;
         };
     return problem(status, status.getReasonPhrase(), e.getMessage()).build();
   }

@@ -2,6 +2,7 @@ package dev.uploads.ops.deadletters.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.uploads.ops.deadletters.AdminAccessSettings;
+import dev.uploads.ops.deadletters.OperatorEndpoints;
 import dev.uploads.ops.deadletters.Operators;
 import io.dropwizard.core.setup.Environment;
 import jakarta.servlet.DispatcherType;
@@ -24,8 +25,10 @@ import org.slf4j.LoggerFactory;
  * The admin port's door. Tasks (such as {@code POST /tasks/log-level}), thread dumps, profiles and
  * the operator endpoints act on a running service, so they need an operator key, the same key and
  * the same check as {@link OperatorAuth}; only the configured open paths (health, ping, metrics)
- * answer anyone. A refusal is a 401 problem, whatever was wrong with the key; a key that cannot be
- * checked because the database does not answer is a 503 problem, never a stack trace.
+ * answer anyone. A viewer's key may read but not act: any other method is a 403 problem, except
+ * under {@code /dead-letters}, whose endpoints let a viewer make dry runs. A refusal is a 401
+ * problem, whatever was wrong with the key; a key that cannot be checked because the database does
+ * not answer is a 503 problem, never a stack trace.
  */
 public final class OperatorKeyFilter extends HttpFilter {
   private static final Logger LOG = LoggerFactory.getLogger(OperatorKeyFilter.class);
@@ -59,7 +62,7 @@ public final class OperatorKeyFilter extends HttpFilter {
       return;
     }
     String key = OperatorAuth.bearer(request.getHeader(HttpHeaders.AUTHORIZATION));
-    Optional<String> operator;
+    Optional<Operators.Operator> operator;
     try {
       operator = operators.verify(key);
     } catch (JdbiException e) {
@@ -81,8 +84,24 @@ public final class OperatorKeyFilter extends HttpFilter {
           OperatorAuth.refusal(key));
       return;
     }
+    if (!operator.get().mayAct() && !isReading(request) && !path(request).startsWith(OWN_CHECKS)) {
+      refuse(
+          response,
+          HttpServletResponse.SC_FORBIDDEN,
+          "viewers may not act",
+          OperatorAuth.forbidden(operator.get()));
+      return;
+    }
     request.setAttribute(OperatorAuth.OPERATOR, operator.get());
     chain.doFilter(request, response);
+  }
+
+  /** The operator endpoints tell a viewer's look (a dry run) from an act themselves. */
+  private static final String OWN_CHECKS = "/dead-letters/";
+
+  private static boolean isReading(HttpServletRequest request) {
+    String method = request.getMethod();
+    return method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS");
   }
 
   /**
@@ -95,6 +114,11 @@ public final class OperatorKeyFilter extends HttpFilter {
   }
 
   private boolean isOpen(String path) {
+    // The console's static files: they hold no data and ask for the key themselves.
+    if (path.equals(OperatorEndpoints.CONSOLE_PATH)
+        || path.startsWith(OperatorEndpoints.CONSOLE_PATH + "/")) {
+      return true;
+    }
     for (String open : openPaths) {
       String below = open.endsWith("/") ? open : open + "/";
       if (path.equals(open) || path.startsWith(below)) {

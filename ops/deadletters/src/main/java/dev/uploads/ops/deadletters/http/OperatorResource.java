@@ -3,10 +3,13 @@ package dev.uploads.ops.deadletters.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.uploads.ops.deadletters.ActionRequest;
 import dev.uploads.ops.deadletters.Actions;
+import dev.uploads.ops.deadletters.AuditTrail;
 import dev.uploads.ops.deadletters.DeadLetterSettings;
 import dev.uploads.ops.deadletters.LetterFilter;
 import dev.uploads.ops.deadletters.Letters;
 import dev.uploads.ops.deadletters.OperatorError;
+import dev.uploads.ops.deadletters.Operators;
+import dev.uploads.ops.deadletters.Pipeline;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -38,6 +41,8 @@ import org.slf4j.LoggerFactory;
 @Produces(MediaType.APPLICATION_JSON)
 public final class OperatorResource {
   private static final Logger LOG = LoggerFactory.getLogger(OperatorResource.class);
+  private static final com.fasterxml.jackson.databind.ObjectMapper READER =
+      new com.fasterxml.jackson.databind.ObjectMapper();
   private static final Set<String> ACTION_FIELDS =
       Set.of(
           "ids",
@@ -59,10 +64,16 @@ public final class OperatorResource {
   private final Actions actions;
   private final DeadLetterSettings settings;
   private final ExecutorService runner;
+  private final Pipeline pipeline;
 
   public OperatorResource(
-      Letters letters, Actions actions, DeadLetterSettings settings, ExecutorService runner) {
+      Letters letters,
+      Actions actions,
+      Pipeline pipeline,
+      DeadLetterSettings settings,
+      ExecutorService runner) {
     this.letters = letters;
+    this.pipeline = pipeline;
     this.actions = actions;
     this.settings = settings;
     this.runner = runner;
@@ -126,10 +137,41 @@ public final class OperatorResource {
     return act(ActionRequest.Kind.DISCARD, body, context);
   }
 
+  /** The console's overview: letters by job and fingerprint with their trend, and the pipeline. */
+  @GET
+  @Path("overview")
+  public Map<String, Object> overview() {
+    LetterFilter all = LetterFilter.all();
+    return Map.of(
+        "groups", letters.summary(all),
+        "trends", letters.trends(all),
+        "pipeline", pipeline.health());
+  }
+
+  /** Who the presented key belongs to and what it may do. */
+  @GET
+  @Path("me")
+  public Map<String, Object> me(@Context ContainerRequestContext context) {
+    Operators.Operator operator = OperatorAuth.operator(context);
+    return Map.of(
+        "name", operator.name(), "role", operator.role().label(), "may_act", operator.mayAct());
+  }
+
   @GET
   @Path("actions")
-  public Map<String, Object> actions(@QueryParam("limit") @DefaultValue("20") String limit) {
-    return Map.of("actions", actions.list(number("limit", limit).intValue()));
+  public Map<String, Object> actions(
+      @QueryParam("operator") String operator,
+      @QueryParam("kind") String kind,
+      @QueryParam("status") String status,
+      @QueryParam("q") String text,
+      @QueryParam("letter") String letter,
+      @QueryParam("limit") @DefaultValue("20") String limit) {
+    return Map.of(
+        "actions",
+        actions.list(
+            new AuditTrail.Search(
+                operator, kind, status, text, letter == null ? null : number("letter", letter)),
+            number("limit", limit).intValue()));
   }
 
   @GET
@@ -140,18 +182,70 @@ public final class OperatorResource {
 
   @POST
   @Path("actions/{id}/resume")
-  public Response resume(@PathParam("id") String id) {
+  public Response resume(
+      @PathParam("id") String id, String body, @Context ContainerRequestContext context) {
+    Operators.Operator operator = OperatorAuth.actor(context);
     Actions.Action action = actions.action(number("action id", id));
-    if ("completed".equals(action.status())) {
-      throw OperatorError.conflict("action " + action.id() + " is already completed");
+    if ("paused".equals(action.status())) {
+      action =
+          actions.control(
+              action.id(), Actions.Control.RESUME, operator.name(), "http", reason(body));
+    } else if (!"running".equals(action.status()) && !"interrupted".equals(action.status())) {
+      throw OperatorError.conflict("action " + action.id() + " is already " + action.status());
     }
     submit(action.id());
     return Response.accepted(action).location(location(action.id())).build();
   }
 
   @POST
+  @Path("actions/{id}/pause")
+  public Actions.Action pause(
+      @PathParam("id") String id, String body, @Context ContainerRequestContext context) {
+    return control(id, Actions.Control.PAUSE, body, context);
+  }
+
+  @POST
+  @Path("actions/{id}/cancel")
+  public Actions.Action cancel(
+      @PathParam("id") String id, String body, @Context ContainerRequestContext context) {
+    return control(id, Actions.Control.CANCEL, body, context);
+  }
+
+  private Actions.Action control(
+      String id, Actions.Control control, String body, ContainerRequestContext context) {
+    Operators.Operator operator = OperatorAuth.actor(context);
+    return actions.control(number("action id", id), control, operator.name(), "http", reason(body));
+  }
+
+  /** The optional reason of a pause, resume or cancel: an empty body or {"reason": "..."}. */
+  private static String reason(String text) {
+    if (text == null || text.isBlank()) {
+      return null;
+    }
+    JsonNode body;
+    try {
+      body = READER.readTree(text);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw OperatorError.badInput("the body is not JSON: " + e.getOriginalMessage());
+    }
+    if (!body.isObject()) {
+      throw OperatorError.badInput(
+          "the body is empty or a JSON object such as {\"reason\": \"...\"}");
+    }
+    for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!name.equals("reason")) {
+        throw OperatorError.badInput("unknown field '" + name + "'; the only field is reason");
+      }
+    }
+    return text(body, "reason");
+  }
+
+  @POST
   @Path("prune")
-  public Map<String, Object> prune(@QueryParam("older_than") String olderThan) {
+  public Map<String, Object> prune(
+      @QueryParam("older_than") String olderThan, @Context ContainerRequestContext context) {
+    OperatorAuth.actor(context);
     Duration age =
         olderThan == null ? settings.getRetention().toJavaDuration() : LetterFilter.age(olderThan);
     if (age == null) {
@@ -214,7 +308,7 @@ public final class OperatorResource {
     if (body.path("dry_run").asBoolean(false)) {
       return Response.ok(actions.plan(request)).build();
     }
-    String operator = (String) context.getProperty(OperatorAuth.OPERATOR);
+    String operator = OperatorAuth.actor(context).name();
     Actions.Action started = actions.start(request, operator, "http");
     if (kind == ActionRequest.Kind.DISCARD) {
       return Response.ok(actions.run(started.id(), a -> {})).build();
