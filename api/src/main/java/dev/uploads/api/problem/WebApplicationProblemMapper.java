@@ -1,5 +1,6 @@
 package dev.uploads.api.problem;
 
+import dev.uploads.schema.Problem;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;

@@ -4,6 +4,7 @@ import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.uploads.schema.LetterStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -62,7 +63,7 @@ public final class Actions {
           new LetterFilter(
               null,
               filter.job(),
-              List.of("open", "parked"),
+              LetterStatus.AWAITING_OPERATOR.stream().map(LetterStatus::label).toList(),
               filter.fingerprint(),
               filter.exceptionClass(),
               filter.key(),
@@ -145,22 +146,20 @@ public final class Actions {
 
   /** Why a letter is left out of an action, or null when it is in. */
   private static String refusal(ActionRequest request, Letters.Letter letter) {
-    switch (letter.status()) {
-      case "open":
-        break;
-      case "parked":
-        if (request.kind() == ActionRequest.Kind.REPLAY && !request.includeParked()) {
-          return "parked after "
-              + letter.replayCount()
-              + " failed replays; replay it only with --include-parked";
-        }
-        break;
-      case "replaying":
-        return "a replay of it is in flight";
-      default:
-        return "it is already " + letter.status();
+    LetterStatus status = LetterStatus.parse(letter.status());
+    boolean replay = request.kind() == ActionRequest.Kind.REPLAY;
+    if (replay && status == LetterStatus.PARKED && !request.includeParked()) {
+      return "parked after "
+          + letter.replayCount()
+          + " failed replays; replay it only with --include-parked";
     }
-    if (request.kind() == ActionRequest.Kind.REPLAY && letter.eventId() == null) {
+    if (status == LetterStatus.REPLAYING) {
+      return "a replay of it is in flight";
+    }
+    if (replay ? !status.replayable(request.includeParked()) : !status.discardable()) {
+      return "it is already " + status.label();
+    }
+    if (replay && letter.eventId() == null) {
       return "the record had no readable event id, so a replay cannot be told apart; discard it";
     }
     return null;
@@ -379,7 +378,9 @@ public final class Actions {
       throw OperatorError.badInput("--older-than must be a positive age, such as 30d");
     }
     String condition =
-        " WHERE status IN ('resolved', 'discarded')"
+        " WHERE status IN ("
+            + LetterStatus.sqlList(LetterStatus.CLOSED)
+            + ")"
             + " AND closed_at < now() - make_interval(secs => :age)";
     long count =
         jdbi.withHandle(

@@ -2,6 +2,7 @@ package dev.uploads.ops.deadletters;
 
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
+import dev.uploads.schema.LetterStatus;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -25,13 +26,13 @@ public final class DeadLetterGauges {
   private static final String BACKLOG =
       """
       SELECT job,
-             count(*) FILTER (WHERE status = 'open') AS open,
-             count(*) FILTER (WHERE status = 'parked') AS parked,
-             count(*) FILTER (WHERE status = 'replaying') AS replaying,
+             count(*) FILTER (WHERE status = :open) AS open,
+             count(*) FILTER (WHERE status = :parked) AS parked,
+             count(*) FILTER (WHERE status = :replaying) AS replaying,
              coalesce(extract(epoch FROM now() - min(first_failed_at)
-                                  FILTER (WHERE status IN ('open', 'parked'))), 0) AS oldest_age
+                                  FILTER (WHERE status IN (:open, :parked))), 0) AS oldest_age
         FROM dead_letters
-       WHERE status IN ('open', 'parked', 'replaying')
+       WHERE status IN (:open, :parked, :replaying)
        GROUP BY job
       """;
 
@@ -78,6 +79,9 @@ public final class DeadLetterGauges {
             jdbi.withHandle(
                 h ->
                     h.createQuery(BACKLOG)
+                        .bind("open", LetterStatus.OPEN.label())
+                        .bind("parked", LetterStatus.PARKED.label())
+                        .bind("replaying", LetterStatus.REPLAYING.label())
                         .map(
                             (rs, ctx) ->
                                 new Backlog(

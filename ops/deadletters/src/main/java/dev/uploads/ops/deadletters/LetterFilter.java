@@ -2,6 +2,7 @@ package dev.uploads.ops.deadletters;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.uploads.schema.LetterStatus;
 import dev.uploads.schema.Topics;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,8 +31,6 @@ public record LetterFilter(
     @JsonProperty("since") Instant since,
     @JsonProperty("until") Instant until) {
 
-  public static final Set<String> STATUSES =
-      Set.of("open", "replaying", "resolved", "discarded", "parked");
   private static final Pattern AGO = Pattern.compile("(\\d{1,9})([smhd])");
 
   public LetterFilter {
@@ -48,11 +46,14 @@ public record LetterFilter(
           "unknown job '" + job + "': jobs are " + String.join(", ", Topics.JOBS));
     }
     for (String status : statuses) {
-      if (!STATUSES.contains(status)) {
+      try {
+        LetterStatus.parse(status);
+      } catch (IllegalArgumentException e) {
         throw OperatorError.badInput(
             "unknown status '"
                 + status
-                + "': statuses are open, replaying, parked, resolved, discarded");
+                + "': statuses are "
+                + LetterStatus.labels(List.of(LetterStatus.values())));
       }
     }
     for (Long id : ids) {

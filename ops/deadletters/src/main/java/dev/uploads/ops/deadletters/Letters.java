@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.uploads.schema.LetterStatus;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,11 @@ import org.jdbi.v3.core.Jdbi;
 public final class Letters {
   static final ObjectMapper JSON = Json.MAPPER;
   public static final int MAX_PAGE = 1_000;
+
+  /** Each status's label under its own name, for queries that count letters per status. */
+  private static final Map<String, Object> STATUS_LABELS =
+      java.util.Arrays.stream(LetterStatus.values())
+          .collect(java.util.stream.Collectors.toMap(LetterStatus::label, LetterStatus::label));
 
   private final Jdbi jdbi;
 
@@ -100,11 +106,11 @@ public final class Letters {
         "SELECT d.job, d.fingerprint, min(d.exception_class) AS exception_class,"
             + " (array_agg(d.message ORDER BY d.id DESC))[1] AS sample_message,"
             + " count(*) AS letters,"
-            + " count(*) FILTER (WHERE d.status = 'open') AS open,"
-            + " count(*) FILTER (WHERE d.status = 'replaying') AS replaying,"
-            + " count(*) FILTER (WHERE d.status = 'parked') AS parked,"
-            + " count(*) FILTER (WHERE d.status = 'resolved') AS resolved,"
-            + " count(*) FILTER (WHERE d.status = 'discarded') AS discarded,"
+            + " count(*) FILTER (WHERE d.status = :open) AS open,"
+            + " count(*) FILTER (WHERE d.status = :replaying) AS replaying,"
+            + " count(*) FILTER (WHERE d.status = :parked) AS parked,"
+            + " count(*) FILTER (WHERE d.status = :resolved) AS resolved,"
+            + " count(*) FILTER (WHERE d.status = :discarded) AS discarded,"
             + " min(d.first_failed_at) AS first_seen, max(d.last_failed_at) AS last_seen"
             + " FROM dead_letters d"
             + where.sql()
@@ -113,6 +119,7 @@ public final class Letters {
         h ->
             where
                 .bind(h.createQuery(sql))
+                .bindMap(STATUS_LABELS)
                 .map(
                     (rs, ctx) ->
                         new Group(

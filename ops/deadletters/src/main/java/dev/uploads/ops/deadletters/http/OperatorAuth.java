@@ -2,6 +2,7 @@ package dev.uploads.ops.deadletters.http;
 
 import dev.uploads.ops.deadletters.OperatorError;
 import dev.uploads.ops.deadletters.Operators;
+import dev.uploads.schema.Problem;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -40,7 +41,7 @@ public final class OperatorAuth implements ContainerRequestFilter {
     Optional<Operators.Operator> operator = operators.verify(key);
     if (operator.isEmpty()) {
       request.abortWith(
-          OperatorErrors.problem(Response.Status.UNAUTHORIZED, TITLE, refusal(key))
+          Response.fromResponse(Problem.response(401, TITLE, refusal(key)))
               .header(HttpHeaders.WWW_AUTHENTICATE, CHALLENGE)
               .build());
       return;

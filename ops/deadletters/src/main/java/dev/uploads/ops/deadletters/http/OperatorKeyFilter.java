@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.uploads.ops.deadletters.AdminAccessSettings;
 import dev.uploads.ops.deadletters.OperatorEndpoints;
 import dev.uploads.ops.deadletters.Operators;
+import dev.uploads.schema.Problem;
 import io.dropwizard.core.setup.Environment;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
@@ -131,7 +132,7 @@ public final class OperatorKeyFilter extends HttpFilter {
   private void refuse(HttpServletResponse response, int status, String title, String detail)
       throws IOException {
     response.setStatus(status);
-    response.setContentType(OperatorErrors.MEDIA_TYPE);
-    json.writeValue(response.getOutputStream(), OperatorErrors.body(status, title, detail));
+    response.setContentType(Problem.MEDIA_TYPE);
+    json.writeValue(response.getOutputStream(), Problem.of(status, title, detail));
   }
 }
