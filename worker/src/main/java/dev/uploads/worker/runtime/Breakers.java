@@ -43,8 +43,23 @@ public final class Breakers {
           metrics.register(
               MetricRegistry.name("breaker", name, "state"),
               (Gauge<String>) () -> breaker.getState().name());
+          metrics.register(
+              MetricRegistry.name("breaker", name, "state-code"),
+              (Gauge<Integer>) () -> code(breaker.getState()));
           return breaker;
         });
+  }
+
+  /**
+   * The state as a number, which Prometheus keeps (it drops text): 0 closed, 1 half-open (a probe
+   * may pass), 2 open. Ordered by harm, so the highest across processes is the worst.
+   */
+  static int code(CircuitBreaker.State state) {
+    return switch (state) {
+      case CLOSED, DISABLED, METRICS_ONLY -> 0;
+      case HALF_OPEN -> 1;
+      case OPEN, FORCED_OPEN -> 2;
+    };
   }
 
   /**
