@@ -106,6 +106,7 @@ public class ApiApplication extends Application<ApiConfiguration> {
     environment.jersey().register(new WebApplicationProblemMapper());
     environment.jersey().register(new UnexpectedProblemMapper());
     environment.jersey().register(new CloseAfterRefusedBody());
+    environment.jersey().register(new EndpointMetrics(environment.metrics()));
 
     // Every commit that appended outbox rows wakes this process's relay at once and NOTIFYs the
     // relays of other instances (Outbox.append registers this with the commit).
@@ -175,18 +176,23 @@ public class ApiApplication extends Application<ApiConfiguration> {
 
   /**
    * Dead-letter gauges, and every metric in Prometheus' text format at {@code /prometheus} on the
-   * admin port, where the alerts in {@code ops/alerts} find them.
+   * admin port, where the alerts and the dashboard in {@code ops/} find them.
    */
   private static void exposeMetrics(Environment environment, Jdbi jdbi) {
     new DeadLetterGauges(jdbi, environment.metrics(), Topics.JOBS);
     CollectorRegistry prometheus = new CollectorRegistry();
-    // dead-letters.emails.open -> dead_letters_open{uploads_job="emails"}
+    // dead-letters.emails.open -> dead_letters_open{uploads_job="emails"};
+    // http.GET /v1/stats.responses.5xx -> http_responses_total{endpoint="GET
+    // /v1/stats",status="5xx"}
     new DropwizardExports(
             environment.metrics(),
-            new CustomMappingSampleBuilder(
-                List.of(
-                    new MapperConfig(
-                        "dead-letters.*.*", "dead_letters_${1}", Map.of("uploads_job", "${0}")))))
+            EndpointMetrics.samples(
+                new CustomMappingSampleBuilder(
+                    List.of(
+                        new MapperConfig(
+                            "dead-letters.*.*",
+                            "dead_letters_${1}",
+                            Map.of("uploads_job", "${0}"))))))
         .register(prometheus);
     environment
         .admin()

@@ -17,6 +17,7 @@ import dev.uploads.worker.runtime.WorkerStatus;
 import dev.uploads.worker.stats.StatsJob;
 import dev.uploads.worker.thumbnails.ThumbnailJob;
 import dev.uploads.worker.thumbnails.Thumbnailer;
+import dev.uploads.worker.thumbnails.UploadMetrics;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
@@ -114,7 +115,11 @@ public class WorkerApplication extends Application<WorkerConfiguration> {
         breakers,
         running,
         new ThumbnailJob(
-            jdbi, blobs, breakers.of("blobs"), new Thumbnailer(thumbnails.getMaxPixels(), widths)),
+            jdbi,
+            blobs,
+            breakers.of("blobs"),
+            new Thumbnailer(thumbnails.getMaxPixels(), widths),
+            new UploadMetrics(metrics)),
         thumbnails);
     Mailer mailer = new Mailer(config.getSmtp());
     // Registered before the emails job, so stopped after it: its pooled connections close last.
@@ -152,11 +157,23 @@ public class WorkerApplication extends Application<WorkerConfiguration> {
   /** Every metric in Prometheus' text format at {@code /prometheus} under the admin path. */
   private static void exposeMetrics(Environment environment) {
     CollectorRegistry prometheus = new CollectorRegistry();
-    // job.emails.dead-lettered -> job_dead_lettered_total{uploads_job="emails"}
+    // job.emails.dead-lettered -> job_dead_lettered_total{uploads_job="emails"},
+    // breaker.smtp.state-code -> breaker_state{breaker="smtp"},
+    // uploads.ready-within-seconds.30 -> uploads_ready_within_seconds_total{le="30"},
+    // uploads.failed.image_too_large -> uploads_failed_total{code="image_too_large"}
     new DropwizardExports(
             environment.metrics(),
             new CustomMappingSampleBuilder(
-                List.of(new MapperConfig("job.*.*", "job_${1}", Map.of("uploads_job", "${0}")))))
+                List.of(
+                    new MapperConfig("job.*.*", "job_${1}", Map.of("uploads_job", "${0}")),
+                    new MapperConfig(
+                        "breaker.*.state-code", "breaker_state", Map.of("breaker", "${0}")),
+                    new MapperConfig(
+                        "uploads.ready-within-seconds.*",
+                        "uploads_ready_within_seconds",
+                        Map.of("le", "${0}")),
+                    new MapperConfig(
+                        "uploads.failed.*", "uploads_failed", Map.of("code", "${0}")))))
         .register(prometheus);
     environment
         .admin()

@@ -43,6 +43,9 @@ public final class Breakers {
           metrics.register(
               MetricRegistry.name("breaker", name, "state"),
               (Gauge<String>) () -> breaker.getState().name());
+          metrics.register(
+              MetricRegistry.name("breaker", name, "state-code"),
+              (Gauge<Integer>) () -> code(breaker.getState()));
           return breaker;
         });
   }
@@ -52,6 +55,18 @@ public final class Breakers {
     java.util.SortedMap<String, String> states = new java.util.TreeMap<>();
     breakers.forEach((name, breaker) -> states.put(name, breaker.getState().name()));
     return states;
+  }
+
+  /**
+   * The state as a number, which Prometheus keeps (it drops text): 0 closed, 1 half-open (a probe
+   * may pass), 2 open. Ordered by harm, so the highest across processes is the worst.
+   */
+  static int code(CircuitBreaker.State state) {
+    return switch (state) {
+      case CLOSED, DISABLED, METRICS_ONLY -> 0;
+      case HALF_OPEN -> 1;
+      case OPEN, FORCED_OPEN -> 2;
+    };
   }
 
   /**

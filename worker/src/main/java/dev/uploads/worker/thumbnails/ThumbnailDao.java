@@ -86,15 +86,20 @@ final class ThumbnailDao {
         .execute();
   }
 
-  /** Also from failed: a replay that succeeds makes the upload ready and clears the failure. */
-  static int markAllReady(Handle h, Collection<UUID> uploads) {
-    return h.createUpdate(
+  /**
+   * Also from failed: a replay that succeeds makes the upload ready and clears the failure. Returns
+   * how long each upload waited since it was received, in seconds by the database's clock.
+   */
+  static List<Double> markAllReady(Handle h, Collection<UUID> uploads) {
+    return h.createQuery(
             """
             UPDATE uploads SET status = 'ready', failure_code = NULL, failure_detail = NULL,
                                updated_at = now()
             WHERE id = ANY(CAST(:ids AS uuid[]))
+            RETURNING extract(epoch FROM clock_timestamp() - created_at)
             """)
         .bindArray("ids", UUID.class, List.copyOf(uploads))
-        .execute();
+        .mapTo(Double.class)
+        .list();
   }
 }

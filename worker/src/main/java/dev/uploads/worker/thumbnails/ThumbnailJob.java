@@ -46,6 +46,7 @@ public final class ThumbnailJob implements Job {
   private final BlobStore blobs;
   private final CircuitBreaker blobBreaker;
   private final Thumbnailer thumbnailer;
+  private final UploadMetrics metrics;
 
   /**
    * Makes a batch's thumbnails in parallel, one image per core at a time. A lane works through its
@@ -56,11 +57,16 @@ public final class ThumbnailJob implements Job {
   private final ThreadPoolExecutor makers;
 
   public ThumbnailJob(
-      Jdbi jdbi, BlobStore blobs, CircuitBreaker blobBreaker, Thumbnailer thumbnailer) {
+      Jdbi jdbi,
+      BlobStore blobs,
+      CircuitBreaker blobBreaker,
+      Thumbnailer thumbnailer,
+      UploadMetrics metrics) {
     this.jdbi = jdbi;
     this.blobs = blobs;
     this.blobBreaker = blobBreaker;
     this.thumbnailer = thumbnailer;
+    this.metrics = metrics;
     int cores = Runtime.getRuntime().availableProcessors();
     this.makers =
         new ThreadPoolExecutor(
@@ -173,7 +179,7 @@ public final class ThumbnailJob implements Job {
     return Arrays.asList(outcomes);
   }
 
-  private static Set<UUID> commit(Handle h, Collection<Made> batch) throws PermanentFailure {
+  private Set<UUID> commit(Handle h, Collection<Made> batch) throws PermanentFailure {
     Set<UUID> fresh = ProcessedEvents.markAll(h, NAME, batch.stream().map(Made::eventId).toList());
     Map<UUID, Made> applied = new LinkedHashMap<>();
     for (Made m : batch) {
@@ -192,7 +198,8 @@ public final class ThumbnailJob implements Job {
       throw new PermanentFailure("upload " + missing.iterator().next() + " does not exist");
     }
     ThumbnailDao.insertAll(h, applied.values().stream().flatMap(m -> m.rows().stream()).toList());
-    ThumbnailDao.markAllReady(h, uploads);
+    List<Double> waited = ThumbnailDao.markAllReady(h, uploads);
+    h.afterCommit(() -> metrics.ready(waited));
     Outbox.appendAll(h, applied.values().stream().map(Made::event).toList());
     return fresh;
   }
@@ -255,6 +262,7 @@ public final class ThumbnailJob implements Job {
     UploadFailure failure = UploadFailure.of(last);
     if (ThumbnailDao.lock(handle, upload.uploadId()).isPresent()
         && ThumbnailDao.markFailed(handle, upload.uploadId(), failure) > 0) {
+      handle.afterCommit(() -> metrics.failed(failure.code()));
       Outbox.append(
           handle,
           EventEnvelope.of(
