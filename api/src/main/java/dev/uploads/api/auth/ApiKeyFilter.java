@@ -1,7 +1,7 @@
 package dev.uploads.api.auth;
 
 import dev.uploads.api.openapi.OpenApiResource;
-import dev.uploads.schema.Problem;
+import dev.uploads.schema.problem.Problem;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;

@@ -1,6 +1,7 @@
 package dev.uploads.api.problem;
 
-import dev.uploads.schema.Problem;
+import dev.uploads.schema.problem.Problem;
+import dev.uploads.schema.problem.UnexpectedProblemMapper;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
 

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
 
 /** The reading side: list, the "what broke" summary, and one letter in full. Changes nothing. */
 public final class Letters {
@@ -190,7 +191,20 @@ public final class Letters {
       @JsonProperty("stack_trace") String stackTrace,
       @JsonProperty("attempts") JsonNode attempts,
       @JsonProperty("closed_at") Instant closedAt,
-      @JsonProperty("actions") List<Map<String, Object>> actions) {}
+      @JsonProperty("actions") List<LetterAction> actions) {}
+
+  /** An operator action that took this letter, and what became of the letter in it. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record LetterAction(
+      @JsonProperty("action") long action,
+      @JsonProperty("kind") String kind,
+      @JsonProperty("operator") String operator,
+      @JsonProperty("reason") String reason,
+      @JsonProperty("created_at") Instant createdAt,
+      @JsonProperty("generation") Integer generation,
+      @JsonProperty("outcome") String outcome,
+      @JsonProperty("note") String note,
+      @JsonProperty("done_at") Instant doneAt) {}
 
   public Detail show(long id) {
     return jdbi.withHandle(
@@ -242,14 +256,15 @@ public final class Letters {
                       })
                   .findOne()
                   .orElseThrow(() -> OperatorError.notFound("no dead letter has id " + id));
-          List<Map<String, Object>> actions =
+          List<LetterAction> actions =
               h.createQuery(
                       "SELECT a.id AS action, a.kind, a.operator, a.reason, a.created_at,"
                           + " i.generation, i.outcome, i.note, i.done_at"
                           + " FROM dead_letter_action_items i JOIN dead_letter_actions a"
                           + " ON a.id = i.action_id WHERE i.letter_id = :id ORDER BY a.id")
                   .bind("id", id)
-                  .mapToMap()
+                  .registerRowMapper(ConstructorMapper.factory(LetterAction.class))
+                  .mapTo(LetterAction.class)
                   .list();
           return new Detail(
               row.letter(),

@@ -3,6 +3,8 @@ package dev.uploads.ops.deadletters;
 import dev.uploads.ops.deadletters.http.OperatorAuth;
 import dev.uploads.ops.deadletters.http.OperatorErrors;
 import dev.uploads.ops.deadletters.http.OperatorResource;
+import dev.uploads.schema.problem.UnexpectedProblemMapper;
+import dev.uploads.schema.problem.WebApplicationProblemMapper;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.jersey.DropwizardResourceConfig;
 import io.dropwizard.jersey.jackson.JacksonFeature;
@@ -46,7 +48,10 @@ public final class OperatorEndpoints {
     config.register(new JacksonFeature(environment.getObjectMapper()));
     config.register(new OperatorAuth(new Operators(jdbi)));
     config.register(new OperatorErrors());
-    config.register(new io.dropwizard.jersey.jackson.JsonProcessingExceptionMapper());
+    // The one problem+json for everything else, as on the client API: unknown paths and methods,
+    // and unexpected failures (a 500 naming a logged incident, or a 503 with the database down).
+    config.register(new WebApplicationProblemMapper());
+    config.register(new UnexpectedProblemMapper());
     config.register(
         new OperatorResource(new Letters(jdbi), actions, new Pipeline(jdbi), settings, runner));
     environment

@@ -1,15 +1,17 @@
 package dev.uploads.ops.deadletters;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
 
 /**
  * Operator credentials for the admin HTTP endpoints: 256-bit random keys starting {@code opk_},
@@ -111,11 +113,19 @@ public final class Operators {
     }
   }
 
-  public List<Map<String, Object>> list() {
+  /** A key holder as {@code operators list} shows them; the key itself is never kept. */
+  public record KeyHolder(
+      @JsonProperty("name") String name,
+      @JsonProperty("role") String role,
+      @JsonProperty("created_at") Instant createdAt,
+      @JsonProperty("revoked_at") Instant revokedAt) {}
+
+  public List<KeyHolder> list() {
     return jdbi.withHandle(
         h ->
             h.createQuery("SELECT name, role, created_at, revoked_at FROM operators ORDER BY name")
-                .mapToMap()
+                .registerRowMapper(ConstructorMapper.factory(KeyHolder.class))
+                .mapTo(KeyHolder.class)
                 .list());
   }
 

@@ -164,21 +164,21 @@ final class Printer {
     }
     if (!d.actions().isEmpty()) {
       out.println("  operator actions:");
-      for (Map<String, Object> a : d.actions()) {
+      for (Letters.LetterAction a : d.actions()) {
         out.println(
             "    action "
-                + a.get("action")
+                + a.action()
                 + " "
-                + a.get("kind")
+                + a.kind()
                 + " by "
-                + a.get("operator")
+                + a.operator()
                 + " at "
-                + a.get("created_at")
+                + a.createdAt()
                 + ": "
-                + a.get("outcome")
-                + (a.get("note") == null ? "" : " (" + a.get("note") + ")")
+                + a.outcome()
+                + (a.note() == null ? "" : " (" + a.note() + ")")
                 + " — "
-                + a.get("reason"));
+                + a.reason());
       }
     }
   }
@@ -331,14 +331,13 @@ final class Printer {
     out.println(json ? Json.write(Map.of("revoked", name)) : "revoked");
   }
 
-  void operators(List<Map<String, Object>> list) {
+  void operators(List<Operators.KeyHolder> list) {
     if (json) {
       out.println(Json.write(Map.of("operators", list)));
       return;
     }
     Table table = new Table(60, "NAME", "ROLE", "CREATED", "REVOKED");
-    list.forEach(
-        o -> table.row(o.get("name"), o.get("role"), o.get("created_at"), o.get("revoked_at")));
+    list.forEach(o -> table.row(o.name(), o.role(), o.createdAt(), o.revokedAt()));
     table.print(out);
   }
 

@@ -508,7 +508,30 @@ class DeadLetterOperationsTest {
         400,
         "unknown field 'jobb'");
     problem(operator.post("/replay", Map.of("ids", List.of(999999999), "reason", "x")), 404, "");
-    problem(operator.post("/replay", "{not json"), 400, "");
+    problem(operator.post("/replay", "{not json"), 400, "not a JSON object");
+    problem(
+        operator.post("/replay", Map.of("job", "emails", "reason", "x", "max", "many")),
+        400,
+        "field 'max' has the wrong type: a whole number");
+    problem(
+        operator.post("/discard", Map.of("job", "emails", "reason", "x", "dry_run", "maybe")),
+        400,
+        "field 'dry_run'");
+    problem(
+        operator.post("/actions/1/cancel", Map.of("why", "x")), 400, "the only field is reason");
+    // Every refusal on the admin port is the same problem+json as on the client API.
+    for (Operator.Answer refusal :
+        List.of(
+            operator.post("/replay", Map.of("jobb", "emails")),
+            operator.get("/no/such/path"),
+            operator.get("/", null))) {
+      assertEquals(
+          "application/problem+json",
+          refusal.response().headers().firstValue("Content-Type").orElse(""),
+          String.valueOf(refusal.body()));
+      assertEquals("about:blank", refusal.body().get("type").asText());
+      assertEquals(refusal.status(), refusal.body().get("status").asInt());
+    }
 
     String clientKey = system.newClient("ops-intruder@example.test").key();
     assertEquals(401, operator.get("/", clientKey).status(), "a client key is not an operator");

@@ -2,7 +2,7 @@ package dev.uploads.ops.deadletters.http;
 
 import dev.uploads.ops.deadletters.OperatorError;
 import dev.uploads.ops.deadletters.Operators;
-import dev.uploads.schema.Problem;
+import dev.uploads.schema.problem.Problem;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;

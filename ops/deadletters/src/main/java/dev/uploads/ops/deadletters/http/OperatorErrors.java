@@ -1,7 +1,7 @@
 package dev.uploads.ops.deadletters.http;
 
 import dev.uploads.ops.deadletters.OperatorError;
-import dev.uploads.schema.Problem;
+import dev.uploads.schema.problem.Problem;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 

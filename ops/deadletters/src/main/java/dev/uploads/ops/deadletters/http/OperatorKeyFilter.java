@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.uploads.ops.deadletters.AdminAccessSettings;
 import dev.uploads.ops.deadletters.OperatorEndpoints;
 import dev.uploads.ops.deadletters.Operators;
-import dev.uploads.schema.Problem;
+import dev.uploads.schema.problem.Problem;
 import io.dropwizard.core.setup.Environment;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;

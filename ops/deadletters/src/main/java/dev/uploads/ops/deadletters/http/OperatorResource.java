@@ -24,11 +24,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,22 +41,6 @@ public final class OperatorResource {
   private static final Logger LOG = LoggerFactory.getLogger(OperatorResource.class);
   private static final com.fasterxml.jackson.databind.ObjectMapper READER =
       new com.fasterxml.jackson.databind.ObjectMapper();
-  private static final Set<String> ACTION_FIELDS =
-      Set.of(
-          "ids",
-          "job",
-          "status",
-          "fingerprint",
-          "exception",
-          "key",
-          "type",
-          "since",
-          "until",
-          "reason",
-          "dry_run",
-          "rate",
-          "max",
-          "include_parked");
 
   private final Letters letters;
   private final Actions actions;
@@ -126,14 +108,14 @@ public final class OperatorResource {
   @POST
   @Path("replay")
   @Consumes(MediaType.APPLICATION_JSON)
-  public Response replay(JsonNode body, @Context ContainerRequestContext context) {
+  public Response replay(String body, @Context ContainerRequestContext context) {
     return act(ActionRequest.Kind.REPLAY, body, context);
   }
 
   @POST
   @Path("discard")
   @Consumes(MediaType.APPLICATION_JSON)
-  public Response discard(JsonNode body, @Context ContainerRequestContext context) {
+  public Response discard(String body, @Context ContainerRequestContext context) {
     return act(ActionRequest.Kind.DISCARD, body, context);
   }
 
@@ -255,57 +237,10 @@ public final class OperatorResource {
     return Map.of("pruned", actions.prune(age, false), "older_than_seconds", age.toSeconds());
   }
 
-  private Response act(ActionRequest.Kind kind, JsonNode body, ContainerRequestContext context) {
-    if (body == null || !body.isObject()) {
-      throw OperatorError.badInput(
-          "the body is a JSON object, such as {\"job\": \"emails\","
-              + " \"reason\": \"...\", \"dry_run\": true}");
-    }
-    for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
-      String name = names.next();
-      if (!ACTION_FIELDS.contains(name)) {
-        throw OperatorError.badInput(
-            "unknown field '" + name + "'; fields are " + String.join(", ", ACTION_FIELDS));
-      }
-    }
-    LetterFilter filter =
-        LetterFilter.parse(
-            strings(body, "ids"),
-            text(body, "job"),
-            strings(body, "status"),
-            text(body, "fingerprint"),
-            text(body, "exception"),
-            text(body, "key"),
-            text(body, "type"),
-            text(body, "since"),
-            text(body, "until"));
-    Double rate = settings.getReplayRate();
-    if (body.has("rate")) {
-      JsonNode value = body.get("rate");
-      if (value.isNumber()) {
-        rate = value.asDouble();
-      } else if ("unlimited".equals(value.asText())) {
-        rate = null;
-      } else {
-        throw OperatorError.badInput("rate is a number of letters per second or \"unlimited\"");
-      }
-    }
-    int max = settings.getMaxPerAction();
-    if (body.has("max")) {
-      if (!body.get("max").canConvertToInt()) {
-        throw OperatorError.badInput("max is a whole number");
-      }
-      max = body.get("max").asInt();
-    }
-    ActionRequest request =
-        new ActionRequest(
-            kind,
-            filter,
-            text(body, "reason"),
-            kind == ActionRequest.Kind.REPLAY && body.path("include_parked").asBoolean(false),
-            kind == ActionRequest.Kind.REPLAY ? rate : null,
-            max);
-    if (body.path("dry_run").asBoolean(false)) {
+  private Response act(ActionRequest.Kind kind, String json, ContainerRequestContext context) {
+    ActionBody body = ActionBody.read(json);
+    ActionRequest request = body.request(kind, settings);
+    if (body.isDryRun()) {
       return Response.ok(actions.plan(request)).build();
     }
     String operator = OperatorAuth.actor(context).name();
@@ -350,19 +285,5 @@ public final class OperatorResource {
       throw OperatorError.badInput(field + " is a single value");
     }
     return value.asText();
-  }
-
-  private static List<String> strings(JsonNode body, String field) {
-    JsonNode value = body.get(field);
-    List<String> result = new ArrayList<>();
-    if (value == null || value.isNull()) {
-      return result;
-    }
-    if (value.isArray()) {
-      value.forEach(v -> result.add(v.asText()));
-    } else {
-      result.add(value.asText());
-    }
-    return result;
   }
 }

@@ -1,6 +1,5 @@
-package dev.uploads.api.problem;
+package dev.uploads.schema.problem;
 
-import dev.uploads.schema.Problem;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;

@@ -1,6 +1,5 @@
-package dev.uploads.api.problem;
+package dev.uploads.schema.problem;
 
-import dev.uploads.schema.Problem;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import java.sql.SQLException;
@@ -15,7 +14,7 @@ import org.slf4j.LoggerFactory;
  */
 public class UnexpectedProblemMapper implements ExceptionMapper<Throwable> {
   private static final Logger LOG = LoggerFactory.getLogger(UnexpectedProblemMapper.class);
-  static final String RETRY_AFTER_SECONDS = "5";
+  public static final String RETRY_AFTER_SECONDS = "5";
 
   @Override
   public Response toResponse(Throwable e) {

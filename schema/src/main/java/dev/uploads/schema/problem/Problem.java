@@ -1,4 +1,4 @@
-package dev.uploads.schema;
+package dev.uploads.schema.problem;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
