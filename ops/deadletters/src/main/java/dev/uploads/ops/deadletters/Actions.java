@@ -71,17 +71,16 @@ public final class Actions {
               filter.since(),
               filter.until());
     }
-    LetterFilter.Where where = filter.where();
     int ceiling = ActionRequest.MAX_LIMIT + 1;
     List<Letters.Letter> matched =
-        where
+        filter
             .bind(
                 h.createQuery(
                     "SELECT d.id, d.job, d.status, d.event_type, d.event_key, d.event_id,"
                         + " d.exception_class, d.message, d.fingerprint, d.attempt_count,"
                         + " d.replay_count, d.first_failed_at, d.last_failed_at"
                         + " FROM dead_letters d"
-                        + where.sql()
+                        + LetterFilter.CONDITION
                         + " ORDER BY d.id LIMIT :ceiling"))
             .bind("ceiling", ceiling)
             .map((rs, ctx) -> Letters.letter(rs))

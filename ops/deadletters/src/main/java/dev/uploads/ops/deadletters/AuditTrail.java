@@ -62,51 +62,44 @@ public final class AuditTrail {
     return actions(null, search, limit);
   }
 
+  /** A running action whose runner has gone quiet is shown, and searched for, as interrupted. */
   private static final String STALE_RUNNING =
       "(a.status = 'running' AND a.heartbeat_at < now() - make_interval(secs => :stale))";
 
+  /** The search, fixed text: each criterion a typed parameter, null when left open. */
+  private static final String SEARCH =
+      " WHERE (CAST(:id AS bigint) IS NULL OR a.id = :id)"
+          + " AND (CAST(:operator AS text) IS NULL OR a.operator = :operator)"
+          + " AND (CAST(:kind AS text) IS NULL OR a.kind = :kind)"
+          + " AND (CAST(:status AS text) IS NULL"
+          + "      OR (:status = 'interrupted' AND "
+          + STALE_RUNNING
+          + ")"
+          + "      OR (:status = 'running' AND a.status = 'running' AND NOT "
+          + STALE_RUNNING
+          + ")"
+          + "      OR (:status NOT IN ('interrupted', 'running') AND a.status = :status))"
+          + " AND (CAST(:text AS text) IS NULL OR strpos(lower(a.reason), lower(:text)) > 0"
+          + "      OR strpos(lower(a.operator), lower(:text)) > 0"
+          + "      OR strpos(lower(a.filter::text), lower(:text)) > 0)"
+          + " AND (CAST(:letter AS bigint) IS NULL OR EXISTS (SELECT 1"
+          + "      FROM dead_letter_action_items i WHERE i.action_id = a.id"
+          + "      AND i.letter_id = :letter))";
+
   private List<Actions.Action> actions(Long id, Search search, int limit) {
-    StringBuilder where = new StringBuilder(" WHERE true");
-    if (id != null) {
-      where.append(" AND a.id = :id");
-    }
-    if (search.operator() != null) {
-      where.append(" AND a.operator = :operator");
-    }
-    if (search.kind() != null) {
-      where.append(" AND a.kind = :kind");
-    }
-    if ("interrupted".equals(search.status())) {
-      where.append(" AND ").append(STALE_RUNNING);
-    } else if ("running".equals(search.status())) {
-      where.append(" AND a.status = 'running' AND NOT ").append(STALE_RUNNING);
-    } else if (search.status() != null) {
-      where.append(" AND a.status = :status");
-    }
-    if (search.text() != null) {
-      where.append(
-          " AND (strpos(lower(a.reason), lower(:text)) > 0"
-              + " OR strpos(lower(a.operator), lower(:text)) > 0"
-              + " OR strpos(lower(a.filter::text), lower(:text)) > 0)");
-    }
-    if (search.letter() != null) {
-      where.append(
-          " AND EXISTS (SELECT 1 FROM dead_letter_action_items i"
-              + " WHERE i.action_id = a.id AND i.letter_id = :letter)");
-    }
     List<Actions.Action> found =
         jdbi.withHandle(
             h ->
                 h.createQuery(
-                        "SELECT a.*, a.filter::text AS filter_text,"
-                            + " (a.status = 'running' AND a.heartbeat_at < now() - make_interval("
-                            + "secs => :stale)) AS stale,"
+                        "SELECT a.*, a.filter::text AS filter_text, "
+                            + STALE_RUNNING
+                            + " AS stale,"
                             + " (SELECT jsonb_object_agg(o.outcome, o.n) FROM (SELECT"
                             + " coalesce(i.outcome, 'pending') AS outcome, count(*) AS n"
                             + " FROM dead_letter_action_items i WHERE i.action_id = a.id"
                             + " GROUP BY 1) o)::text AS outcomes"
                             + " FROM dead_letter_actions a"
-                            + where
+                            + SEARCH
                             + " ORDER BY a.id DESC LIMIT :limit")
                     .bind("stale", (double) STALE.toSeconds())
                     .bind("id", id)

@@ -8,10 +8,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -172,56 +170,43 @@ public record LetterFilter(
     }
   }
 
-  /** The SQL condition (starting with WHERE) and its parameters, for table alias {@code d}. */
-  Where where() {
-    StringBuilder sql = new StringBuilder(" WHERE true");
-    Map<String, Object> binds = new LinkedHashMap<>();
-    if (!ids.isEmpty()) {
-      sql.append(" AND d.id = ANY(:ids)");
-      binds.put("ids", ids.toArray(new Long[0]));
-    }
-    if (job != null) {
-      sql.append(" AND d.job = :job");
-      binds.put("job", job);
-    }
-    if (!statuses.isEmpty()) {
-      sql.append(" AND d.status = ANY(:statuses)");
-      binds.put("statuses", statuses.toArray(new String[0]));
-    }
-    if (fingerprint != null) {
-      sql.append(" AND d.fingerprint = :fingerprint");
-      binds.put("fingerprint", fingerprint);
-    }
-    if (exceptionClass != null) {
-      // A simple name matches too: "PermanentFailure" finds dev.uploads....PermanentFailure.
-      sql.append(" AND (d.exception_class = :exception OR d.exception_class LIKE :exceptionTail)");
-      binds.put("exception", exceptionClass);
-      binds.put("exceptionTail", "%." + exceptionClass.replace("%", "\\%").replace("_", "\\_"));
-    }
-    if (key != null) {
-      sql.append(" AND d.event_key = :key");
-      binds.put("key", key);
-    }
-    if (eventType != null) {
-      sql.append(" AND d.event_type = :type");
-      binds.put("type", eventType);
-    }
-    if (since != null) {
-      sql.append(" AND d.last_failed_at >= :since");
-      binds.put("since", since);
-    }
-    if (until != null) {
-      sql.append(" AND d.last_failed_at < :until");
-      binds.put("until", until);
-    }
-    return new Where(sql.toString(), binds);
+  /**
+   * The one condition every filtered query uses, for table alias {@code d}: fixed text, each
+   * criterion a typed parameter that is null (or empty) when the filter leaves it open. {@link
+   * #bind} fills them in.
+   */
+  static final String CONDITION =
+      """
+       WHERE (cardinality(CAST(:ids AS bigint[])) = 0 OR d.id = ANY(:ids))
+         AND (CAST(:job AS text) IS NULL OR d.job = :job)
+         AND (cardinality(CAST(:statuses AS text[])) = 0 OR d.status = ANY(:statuses))
+         AND (CAST(:fingerprint AS text) IS NULL OR d.fingerprint = :fingerprint)
+         AND (CAST(:exception AS text) IS NULL OR d.exception_class = :exception
+              OR d.exception_class LIKE :exceptionTail)
+         AND (CAST(:key AS text) IS NULL OR d.event_key = :key)
+         AND (CAST(:type AS text) IS NULL OR d.event_type = :type)
+         AND (CAST(:since AS timestamptz) IS NULL OR d.last_failed_at >= :since)
+         AND (CAST(:until AS timestamptz) IS NULL OR d.last_failed_at < :until)
+      """;
+
+  /** A simple class name matches too: "PermanentFailure" finds dev.uploads....PermanentFailure. */
+  static String exceptionTail(String exceptionClass) {
+    return "%." + exceptionClass.replace("%", "\\%").replace("_", "\\_");
   }
 
-  record Where(String sql, Map<String, Object> binds) {
-    <T extends org.jdbi.v3.core.statement.SqlStatement<T>> T bind(T statement) {
-      binds.forEach(statement::bind);
-      return statement;
-    }
+  /** Binds this filter's criteria to the parameters of {@link #CONDITION}. */
+  <T extends org.jdbi.v3.core.statement.SqlStatement<T>> T bind(T statement) {
+    return statement
+        .bind("ids", ids.toArray(new Long[0]))
+        .bind("job", job)
+        .bind("statuses", statuses.toArray(new String[0]))
+        .bind("fingerprint", fingerprint)
+        .bind("exception", exceptionClass)
+        .bind("exceptionTail", exceptionClass == null ? null : exceptionTail(exceptionClass))
+        .bind("key", key)
+        .bind("type", eventType)
+        .bind("since", since)
+        .bind("until", until);
   }
 
   private static String blankToNull(String value) {

@@ -61,18 +61,17 @@ public final class Letters {
     if (limit < 1 || limit > MAX_PAGE) {
       throw OperatorError.badInput("--limit must be between 1 and " + MAX_PAGE + ", not " + limit);
     }
-    LetterFilter.Where where = filter.where();
     String sql =
         "SELECT d.id, d.job, d.status, d.event_type, d.event_key, d.event_id, d.exception_class,"
             + " d.message, d.fingerprint, d.attempt_count, d.replay_count, d.first_failed_at,"
             + " d.last_failed_at FROM dead_letters d"
-            + where.sql()
+            + LetterFilter.CONDITION
             + (before == null ? "" : " AND d.id < :before")
             + " ORDER BY d.id DESC LIMIT :limit";
     List<Letter> letters =
         jdbi.withHandle(
             h -> {
-              var query = where.bind(h.createQuery(sql)).bind("limit", limit + 1);
+              var query = filter.bind(h.createQuery(sql)).bind("limit", limit + 1);
               if (before != null) {
                 query.bind("before", before);
               }
@@ -102,7 +101,6 @@ public final class Letters {
 
   /** "What broke": letters grouped by job and fingerprint, the most numerous first. */
   public List<Group> summary(LetterFilter filter) {
-    LetterFilter.Where where = filter.where();
     String sql =
         "SELECT d.job, d.fingerprint, min(d.exception_class) AS exception_class,"
             + " (array_agg(d.message ORDER BY d.id DESC))[1] AS sample_message,"
@@ -114,11 +112,11 @@ public final class Letters {
             + " count(*) FILTER (WHERE d.status = :discarded) AS discarded,"
             + " min(d.first_failed_at) AS first_seen, max(d.last_failed_at) AS last_seen"
             + " FROM dead_letters d"
-            + where.sql()
+            + LetterFilter.CONDITION
             + " GROUP BY d.job, d.fingerprint ORDER BY letters DESC, last_seen DESC";
     return jdbi.withHandle(
         h ->
-            where
+            filter
                 .bind(h.createQuery(sql))
                 .bindMap(STATUS_LABELS)
                 .map(
@@ -149,18 +147,17 @@ public final class Letters {
 
   /** Per group of the summary, how many letters arrived in each of the last 24 hours. */
   public List<Trend> trends(LetterFilter filter) {
-    LetterFilter.Where where = filter.where();
     String sql =
         "SELECT d.job, d.fingerprint,"
             + " floor(extract(epoch FROM now() - d.created_at) / 3600)::int AS hours_ago,"
             + " count(*) AS n FROM dead_letters d"
-            + where.sql()
+            + LetterFilter.CONDITION
             + " AND d.created_at > now() - make_interval(hours => :hours)"
             + " GROUP BY 1, 2, 3";
     Map<List<String>, long[]> trends = new java.util.LinkedHashMap<>();
     jdbi.useHandle(
         h ->
-            where
+            filter
                 .bind(h.createQuery(sql))
                 .bind("hours", TREND_HOURS)
                 .map(
