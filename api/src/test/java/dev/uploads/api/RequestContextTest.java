@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /** Every response names its request and its trace, and the upload's event continues that trace. */
 class RequestContextTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String SPAN = "00-([0-9a-f]{32})-([0-9a-f]{16})-01";
+  private static final String SPAN = "00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}";
   private static TestApi api;
   private static String key;
 

@@ -6,6 +6,7 @@ import dev.uploads.schema.CachedSqlTemplates;
 import dev.uploads.schema.OutboxCommits;
 import dev.uploads.schema.OutboxNotifier;
 import dev.uploads.schema.blob.BlobStore;
+import dev.uploads.schema.trace.Tracing;
 import dev.uploads.worker.emails.EmailJob;
 import dev.uploads.worker.emails.Mailer;
 import dev.uploads.worker.runtime.Breakers;
@@ -77,6 +78,9 @@ public class WorkerApplication extends Application<WorkerConfiguration> {
             .build(environment, config.getDatabase(), "postgresql")
             .installPlugin(new PostgresPlugin());
     CachedSqlTemplates.install(jdbi);
+    // Managed first, so stopped last: the spans of the jobs' final batches are still sent.
+    Tracing tracing = config.getTracing().build(getName());
+    environment.lifecycle().manage(new AutoCloseableManager(tracing));
     // The events the jobs append (upload.thumbnailed, email.sent, dead letters) reach the relays
     // at once through a NOTIFY after each commit, not at the relays' next poll.
     OutboxNotifier notifier = new OutboxNotifier(jdbi);
@@ -110,6 +114,7 @@ public class WorkerApplication extends Application<WorkerConfiguration> {
         config,
         jdbi,
         breakers,
+        tracing,
         new ThumbnailJob(
             jdbi, blobs, breakers.of("blobs"), new Thumbnailer(thumbnails.getMaxPixels(), widths)),
         thumbnails);
@@ -129,9 +134,17 @@ public class WorkerApplication extends Application<WorkerConfiguration> {
         config,
         jdbi,
         breakers,
+        tracing,
         new EmailJob(jdbi, mailer, breakers.of("smtp")),
         config.getJobs().getEmails());
-    manage(environment, config, jdbi, breakers, new StatsJob(jdbi), config.getJobs().getStats());
+    manage(
+        environment,
+        config,
+        jdbi,
+        breakers,
+        tracing,
+        new StatsJob(jdbi),
+        config.getJobs().getStats());
     exposeMetrics(environment);
     // Tasks such as log-level act on the running worker: they need an operator key.
     OperatorKeyFilter.guard(environment, jdbi, config.getAdminAccess());
@@ -157,6 +170,7 @@ public class WorkerApplication extends Application<WorkerConfiguration> {
       WorkerConfiguration config,
       Jdbi jdbi,
       Breakers breakers,
+      Tracing tracing,
       Job job,
       JobSettings settings) {
     if (!settings.isEnabled()) {
@@ -170,7 +184,8 @@ public class WorkerApplication extends Application<WorkerConfiguration> {
             () -> consumer(config.getKafka(), job.name(), pollSize(job, settings)),
             jdbi,
             breakers,
-            metrics);
+            metrics,
+            tracing);
     environment.lifecycle().manage(runner);
     environment.healthChecks().register("job-" + job.name(), runner.healthCheck());
   }

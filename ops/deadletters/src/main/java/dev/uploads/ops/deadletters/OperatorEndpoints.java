@@ -3,6 +3,7 @@ package dev.uploads.ops.deadletters;
 import dev.uploads.ops.deadletters.http.OperatorAuth;
 import dev.uploads.ops.deadletters.http.OperatorErrors;
 import dev.uploads.ops.deadletters.http.OperatorResource;
+import dev.uploads.schema.trace.Tracing;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.jersey.DropwizardResourceConfig;
 import io.dropwizard.jersey.jackson.JacksonFeature;
@@ -23,8 +24,9 @@ public final class OperatorEndpoints {
 
   private OperatorEndpoints() {}
 
-  public static void mount(Environment environment, Jdbi jdbi, DeadLetterSettings settings) {
-    Actions actions = new Actions(jdbi, environment.metrics());
+  public static void mount(
+      Environment environment, Jdbi jdbi, DeadLetterSettings settings, Tracing tracing) {
+    Actions actions = new Actions(jdbi, environment.metrics(), tracing);
     ExecutorService runner =
         environment
             .lifecycle()
