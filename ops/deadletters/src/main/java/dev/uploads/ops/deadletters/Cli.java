@@ -222,11 +222,13 @@ public final class Cli {
   }
 
   /**
-   * A replay's spans continue each letter's trace; they are exported where UPLOADS_OTLP_ENDPOINT
-   * names a collector (as the services' tracing.otlpEndpoint does).
+   * A replay's spans continue each letter's trace; they are exported to the OTLP/HTTP collector
+   * that UPLOADS_OTLP_ENDPOINT or else OTEL_EXPORTER_OTLP_ENDPOINT names, as the services' are.
    */
   private static Tracing tracing(Map<String, String> env) {
-    String endpoint = env.getOrDefault("UPLOADS_OTLP_ENDPOINT", "");
+    String endpoint =
+        env.getOrDefault(
+            "UPLOADS_OTLP_ENDPOINT", env.getOrDefault("OTEL_EXPORTER_OTLP_ENDPOINT", ""));
     return endpoint.isBlank()
         ? Tracing.unexported(SERVICE_NAME)
         : Tracing.exportingTo(endpoint, SERVICE_NAME);
