@@ -76,7 +76,14 @@ final class OtlpReceiver implements AutoCloseable {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     OtlpReceiver receiver = new OtlpReceiver(server);
     server.createContext("/v1/traces", receiver::export);
-    server.setExecutor(Executors.newFixedThreadPool(2, r -> new Thread(r, "otlp-receiver")));
+    server.setExecutor(
+        Executors.newFixedThreadPool(
+            2,
+            r -> {
+              Thread thread = new Thread(r, "otlp-receiver");
+              thread.setDaemon(true);
+              return thread;
+            }));
     server.start();
     return receiver;
   }
