@@ -229,7 +229,13 @@ ALTER TABLE thumbnails ADD COLUMN width integer;
 UPDATE thumbnails SET width = size;
 ALTER TABLE thumbnails ALTER COLUMN width SET NOT NULL;
 
---changeset uploads:7-console
+--changeset uploads:7-dead-letter-traces
+-- The span of the dead letter (a child of the failed attempt's), as a W3C traceparent: an operator's
+-- replay of the letter is its child, so the replayed processing stays in the upload's trace.
+-- Letters written before it fall back to the traceparent among their original headers.
+ALTER TABLE dead_letters ADD COLUMN traceparent text;
+
+--changeset uploads:8-console
 -- An operator key is a viewer's (look only) or an operator's (look and act). Keys made before
 -- roles existed could act, so they stay operators.
 ALTER TABLE operators ADD COLUMN role text NOT NULL DEFAULT 'operator'

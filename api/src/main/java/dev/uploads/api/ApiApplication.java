@@ -28,6 +28,7 @@ import dev.uploads.schema.Topics;
 import dev.uploads.schema.blob.BlobStore;
 import dev.uploads.schema.problem.UnexpectedProblemMapper;
 import dev.uploads.schema.problem.WebApplicationProblemMapper;
+import dev.uploads.schema.trace.Tracing;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
@@ -95,6 +96,9 @@ public class ApiApplication extends Application<ApiConfiguration> {
             .build(environment, config.getDatabase(), "postgresql")
             .installPlugin(new PostgresPlugin());
     CachedSqlTemplates.install(jdbi);
+    // Managed first, so stopped last: the spans of the relay's final batch are still sent.
+    Tracing tracing = config.getTracing().build(getName());
+    environment.lifecycle().manage(new AutoCloseableManager(tracing));
     // Location as the contract writes it (/v1/uploads/{id}), right behind any proxy.
     environment
         .jersey()
@@ -140,7 +144,11 @@ public class ApiApplication extends Application<ApiConfiguration> {
           .jersey()
           .register(
               new UploadResource(
-                  jdbi, blobs, config.getUploads().getMaxSize().toBytes(), environment.metrics()));
+                  jdbi,
+                  blobs,
+                  config.getUploads().getMaxSize().toBytes(),
+                  environment.metrics(),
+                  tracing));
       environment.jersey().register(new UploadQueryResource(jdbi, blobs));
       environment.jersey().register(new StatsResource(jdbi));
       environment.jersey().register(new OpenApiResource());
@@ -161,16 +169,17 @@ public class ApiApplication extends Application<ApiConfiguration> {
                   RelayProducer.create(config.getKafka()),
                   config.getRelay(),
                   relayWakeup,
-                  new RelayMetrics(environment.metrics())));
+                  new RelayMetrics(environment.metrics()),
+                  tracing));
     }
     // Operators inspect, replay and discard dead letters on the admin port, never the clients'.
-    OperatorEndpoints.mount(environment, jdbi, config.getDeadLetters());
+    OperatorEndpoints.mount(environment, jdbi, config.getDeadLetters(), tracing);
     // Tasks and operator endpoints on the admin port (server and relay alike) need an operator key.
     OperatorKeyFilter.guard(environment, jdbi, config.getAdminAccess());
     // A request id and a span of the caller's trace on every request. Installed last because a
     // filter mapped "before" the others goes in front of those already there: this one then runs
     // first, and the operator key's refusals carry the headers too.
-    RequestContext.install(environment);
+    RequestContext.install(environment, tracing);
     exposeMetrics(environment, jdbi);
   }
 

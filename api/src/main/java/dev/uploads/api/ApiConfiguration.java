@@ -6,6 +6,7 @@ import dev.uploads.api.relay.KafkaSettings;
 import dev.uploads.api.relay.RelaySettings;
 import dev.uploads.api.upload.UploadSettings;
 import dev.uploads.schema.blob.BlobSettings;
+import dev.uploads.schema.trace.TracingSettings;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.db.DataSourceFactory;
 import jakarta.validation.Valid;
@@ -17,6 +18,13 @@ public class ApiConfiguration extends Configuration {
   @Valid @NotNull @JsonProperty private UploadSettings uploads = new UploadSettings();
   @Valid @NotNull @JsonProperty private KafkaSettings kafka = new KafkaSettings();
   @Valid @NotNull @JsonProperty private RelaySettings relay = new RelaySettings();
+
+  /** Spans of every request and event; exported only where an OTLP endpoint is set. */
+  @Valid @NotNull @JsonProperty private TracingSettings tracing = new TracingSettings();
+
+  public TracingSettings getTracing() {
+    return tracing;
+  }
 
   /** Where uploads and thumbnails live; the worker must name the same store. */
   @Valid @JsonProperty private BlobSettings blobs;

@@ -16,6 +16,7 @@ import dev.uploads.schema.EventEnvelope;
 import dev.uploads.schema.EventHeaders;
 import dev.uploads.schema.Outbox;
 import dev.uploads.schema.OutboxSignal;
+import dev.uploads.schema.trace.Tracing;
 import io.dropwizard.jackson.Jackson;
 import java.time.Duration;
 import java.time.Instant;
@@ -163,7 +164,8 @@ class FencedRelayTest {
         RelayProducer.create(kafka),
         settings,
         new OutboxSignal(),
-        new RelayMetrics(registry));
+        new RelayMetrics(registry),
+        Tracing.unexported("relay-test"));
   }
 
   /** Until no lease is current: the stalled relay has lost every shard in the database. */

@@ -66,7 +66,7 @@ class UploadApiTest {
       assertNotNull(java.util.UUID.fromString(TopicReader.header(record, EventHeaders.EVENT_ID)));
       assertTrue(
           TopicReader.header(record, EventHeaders.TRACEPARENT)
-              .matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01"));
+              .matches("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}"));
       JsonNode payload = JSON.readTree(new String(record.value(), StandardCharsets.UTF_8));
       assertEquals(id, payload.get("upload_id").asText());
       assertEquals(image.length, payload.get("size_bytes").asLong());

@@ -6,6 +6,7 @@ import dev.uploads.schema.CachedSqlTemplates;
 import dev.uploads.schema.OutboxCommits;
 import dev.uploads.schema.OutboxNotifier;
 import dev.uploads.schema.blob.BlobStore;
+import dev.uploads.schema.trace.Tracing;
 import dev.uploads.worker.emails.EmailJob;
 import dev.uploads.worker.emails.Mailer;
 import dev.uploads.worker.runtime.Breakers;
@@ -79,6 +80,9 @@ public class WorkerApplication extends Application<WorkerConfiguration> {
             .build(environment, config.getDatabase(), "postgresql")
             .installPlugin(new PostgresPlugin());
     CachedSqlTemplates.install(jdbi);
+    // Managed first, so stopped last: the spans of the jobs' final batches are still sent.
+    Tracing tracing = config.getTracing().build(getName());
+    environment.lifecycle().manage(new AutoCloseableManager(tracing));
     // The events the jobs append (upload.thumbnailed, email.sent, dead letters) reach the relays
     // at once through a NOTIFY after each commit, not at the relays' next poll.
     OutboxNotifier notifier = new OutboxNotifier(jdbi);
@@ -114,6 +118,7 @@ public class WorkerApplication extends Application<WorkerConfiguration> {
         jdbi,
         breakers,
         running,
+        tracing,
         new ThumbnailJob(
             jdbi,
             blobs,
@@ -138,6 +143,7 @@ public class WorkerApplication extends Application<WorkerConfiguration> {
         jdbi,
         breakers,
         running,
+        tracing,
         new EmailJob(jdbi, mailer, breakers.of("smtp")),
         config.getJobs().getEmails());
     manage(
@@ -146,6 +152,7 @@ public class WorkerApplication extends Application<WorkerConfiguration> {
         jdbi,
         breakers,
         running,
+        tracing,
         new StatsJob(jdbi),
         config.getJobs().getStats());
     environment.lifecycle().manage(new WorkerStatus(jdbi, metrics, breakers, running));
@@ -187,6 +194,7 @@ public class WorkerApplication extends Application<WorkerConfiguration> {
       Jdbi jdbi,
       Breakers breakers,
       List<String> running,
+      Tracing tracing,
       Job job,
       JobSettings settings) {
     if (!settings.isEnabled()) {
@@ -201,7 +209,8 @@ public class WorkerApplication extends Application<WorkerConfiguration> {
             () -> consumer(config.getKafka(), job.name(), pollSize(job, settings)),
             jdbi,
             breakers,
-            metrics);
+            metrics,
+            tracing);
     environment.lifecycle().manage(runner);
     environment.healthChecks().register("job-" + job.name(), runner.healthCheck());
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.uploads.ops.deadletters.AdminAccessSettings;
 import dev.uploads.schema.blob.BlobSettings;
+import dev.uploads.schema.trace.TracingSettings;
 import dev.uploads.worker.emails.SmtpSettings;
 import dev.uploads.worker.runtime.JobSettings;
 import io.dropwizard.core.Configuration;
@@ -35,6 +36,9 @@ public class WorkerConfiguration extends Configuration {
   @Valid @NotNull @JsonProperty private SmtpSettings smtp = new SmtpSettings();
   @Valid @NotNull @JsonProperty private Breaker breakers = new Breaker();
   @Valid @NotNull @JsonProperty private Jobs jobs = new Jobs();
+
+  /** Spans of every event a job handles; exported only where an OTLP endpoint is set. */
+  @Valid @NotNull @JsonProperty private TracingSettings tracing = new TracingSettings();
 
   /** Dropwizard's own {@code admin} block configures tasks and health checks, hence the name. */
   @Valid @NotNull @JsonProperty private AdminAccessSettings adminAccess = new AdminAccessSettings();
@@ -71,6 +75,10 @@ public class WorkerConfiguration extends Configuration {
 
   public Jobs getJobs() {
     return jobs;
+  }
+
+  public TracingSettings getTracing() {
+    return tracing;
   }
 
   public AdminAccessSettings getAdminAccess() {

@@ -3,8 +3,13 @@ package dev.uploads.api.relay;
 import dev.uploads.api.outbox.OutboxDao;
 import dev.uploads.api.outbox.OutboxRow;
 import dev.uploads.schema.OutboxSignal;
+import dev.uploads.schema.trace.Hop;
+import dev.uploads.schema.trace.Tracing;
 import io.dropwizard.lifecycle.Managed;
 import io.github.resilience4j.core.IntervalFunction;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -12,6 +17,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.jdbi.v3.core.Jdbi;
@@ -33,6 +39,7 @@ public final class OutboxRelay implements Managed {
   private final RelaySettings settings;
   private final OutboxSignal wakeup;
   private final RelayMetrics metrics;
+  private final Tracing tracing;
   private final ShardLeases leases;
   private final IntervalFunction backoff;
   private final long window;
@@ -46,8 +53,10 @@ public final class OutboxRelay implements Managed {
       Producer<byte[], byte[]> producer,
       RelaySettings settings,
       OutboxSignal wakeup,
-      RelayMetrics metrics) {
+      RelayMetrics metrics,
+      Tracing tracing) {
     this.jdbi = jdbi;
+    this.tracing = tracing;
     this.producer = producer;
     this.settings = settings;
     this.wakeup = wakeup;
@@ -132,15 +141,7 @@ public final class OutboxRelay implements Managed {
         break;
       }
       try {
-        long committedAt = row.createdAt().toEpochMilli();
-        sent.add(
-            producer.send(
-                RelayRecords.toRecord(row),
-                (metadata, error) -> {
-                  if (error == null) {
-                    metrics.acknowledged(System.currentTimeMillis() - committedAt);
-                  }
-                }));
+        sent.add(send(row));
       } catch (RuntimeException e) {
         sendFailure = e;
         break;
@@ -171,6 +172,56 @@ public final class OutboxRelay implements Managed {
           sendFailure);
     }
     return rows.size();
+  }
+
+  /**
+   * Hands one row to the producer in a span of its own, a child of the row's: the record carries
+   * this span, which ends when the broker acknowledged the record or refused it.
+   */
+  private Future<RecordMetadata> send(OutboxRow row) {
+    long committedAt = row.createdAt().toEpochMilli();
+    try (Hop publish =
+        tracing.hop("relay publish " + row.topic(), SpanKind.PRODUCER, row.traceparent())) {
+      publish
+          .attribute("messaging.system", "kafka")
+          .attribute("messaging.operation.type", "send")
+          .attribute("messaging.destination.name", row.topic())
+          .attribute("messaging.message.id", row.eventId().toString())
+          .attribute("messaging.kafka.message.key", row.eventKey());
+      LOG.debug(
+          "relaying event {} ({}, key {}) to {}",
+          row.eventId(),
+          row.eventType(),
+          row.eventKey(),
+          row.topic());
+      Future<RecordMetadata> sent;
+      try {
+        sent =
+            producer.send(
+                RelayRecords.toRecord(row, publish.traceparent()),
+                acknowledged(publish.span(), committedAt));
+      } catch (RuntimeException e) {
+        publish.failed(e);
+        throw e;
+      }
+      publish.endsElsewhere();
+      return sent;
+    }
+  }
+
+  private Callback acknowledged(Span span, long committedAt) {
+    return (metadata, error) -> {
+      if (error == null) {
+        metrics.acknowledged(System.currentTimeMillis() - committedAt);
+        span.setAttribute(
+            "messaging.destination.partition.id", Integer.toString(metadata.partition()));
+        span.setAttribute("messaging.kafka.offset", metadata.offset());
+      } else {
+        span.recordException(error);
+        span.setStatus(StatusCode.ERROR, String.valueOf(error.getMessage()));
+      }
+      span.end();
+    };
   }
 
   /**

@@ -18,15 +18,17 @@ final class RelayRecords {
 
   private RelayRecords() {}
 
-  static ProducerRecord<byte[], byte[]> toRecord(OutboxRow row) {
+  /**
+   * The record of {@code row}, whose {@code traceparent} header is the relay's span of it (a child
+   * of the row's own), so that its consumers continue the trace from the publish.
+   */
+  static ProducerRecord<byte[], byte[]> toRecord(OutboxRow row, String traceparent) {
     RecordHeaders headers = new RecordHeaders();
     headers.add(EventHeaders.EVENT_ID, utf8(row.eventId().toString()));
     headers.add(EventHeaders.EVENT_TYPE, utf8(row.eventType()));
     headers.add(EventHeaders.EVENT_VERSION, utf8(Integer.toString(row.eventVersion())));
     headers.add(EventHeaders.OCCURRED_AT, utf8(row.occurredAt().toString()));
-    if (row.traceparent() != null) {
-      headers.add(EventHeaders.TRACEPARENT, utf8(row.traceparent()));
-    }
+    headers.add(EventHeaders.TRACEPARENT, utf8(traceparent));
     if (row.headers() != null) {
       extraHeaders(row.headers()).forEach((name, value) -> headers.add(name, utf8(value)));
     }

@@ -2,12 +2,10 @@ package dev.uploads.api.upload;
 
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
-import dev.uploads.api.RequestContext;
 import dev.uploads.api.auth.Account;
 import dev.uploads.api.problem.ApiProblem;
 import dev.uploads.schema.EventEnvelope;
 import dev.uploads.schema.Outbox;
-import dev.uploads.schema.Traceparent;
 import dev.uploads.schema.UploadReceived;
 import dev.uploads.schema.blob.BlobStore;
 import dev.uploads.schema.blob.BlobStoreUnavailableException;
@@ -15,7 +13,9 @@ import dev.uploads.schema.blob.EmptyContentException;
 import dev.uploads.schema.blob.StoredBlob;
 import dev.uploads.schema.blob.TooLargeException;
 import dev.uploads.schema.blob.UnsupportedImageException;
-import jakarta.servlet.http.HttpServletRequest;
+import dev.uploads.schema.trace.Hop;
+import dev.uploads.schema.trace.Tracing;
+import io.opentelemetry.api.trace.SpanKind;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -59,9 +59,12 @@ public class UploadResource {
   private final long maxBytes;
   private final Meter clientTimeouts;
   private final Meter clientAborts;
+  private final Tracing tracing;
 
-  public UploadResource(Jdbi jdbi, BlobStore blobs, long maxBytes, MetricRegistry metrics) {
+  public UploadResource(
+      Jdbi jdbi, BlobStore blobs, long maxBytes, MetricRegistry metrics, Tracing tracing) {
     this.jdbi = jdbi;
+    this.tracing = tracing;
     this.blobs = blobs;
     this.maxBytes = maxBytes;
     this.clientTimeouts = metrics.meter("uploads.client-timeouts");
@@ -75,7 +78,6 @@ public class UploadResource {
       @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
       @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength,
       @HeaderParam("Idempotency-Key") String idempotencyKey,
-      @Context HttpServletRequest request,
       InputStream body) {
     String key = validIdempotencyKey(idempotencyKey);
     rejectDeclaredLength(contentLength, maxBytes + MULTIPART_OVERHEAD);
@@ -90,7 +92,7 @@ public class UploadResource {
     } catch (IOException e) {
       throw unreadable(e);
     }
-    return accept(account(security), blob, filename, key, RequestContext.traceparent(request));
+    return accept(account(security), blob, filename, key);
   }
 
   @POST
@@ -100,7 +102,6 @@ public class UploadResource {
       @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength,
       @HeaderParam("Content-Disposition") String disposition,
       @HeaderParam("Idempotency-Key") String idempotencyKey,
-      @Context HttpServletRequest request,
       InputStream body) {
     String key = validIdempotencyKey(idempotencyKey);
     rejectDeclaredLength(contentLength, maxBytes);
@@ -110,8 +111,7 @@ public class UploadResource {
     } catch (IOException e) {
       throw unreadable(e);
     }
-    return accept(
-        account(security), blob, filenameOf(disposition), key, RequestContext.traceparent(request));
+    return accept(account(security), blob, filenameOf(disposition), key);
   }
 
   private StoredBlob store(InputStream in) throws IOException {
@@ -151,8 +151,7 @@ public class UploadResource {
     return new ApiProblem.Malformed("The request body could not be read: " + e.getMessage());
   }
 
-  private Response accept(
-      Account account, StoredBlob blob, String filename, String key, String traceparent) {
+  private Response accept(Account account, StoredBlob blob, String filename, String key) {
     if (key != null) {
       Optional<UploadRow> earlier = earlierUpload(account, key, blob);
       if (earlier.isPresent()) {
@@ -172,24 +171,43 @@ public class UploadResource {
             Instant.now(),
             null,
             null);
-    Optional<UploadRow> created =
-        jdbi.inTransaction(
-            h -> {
-              UploadRow inserted = UploadDao.insert(h, row);
-              if (key != null
-                  && !h.attach(UploadDao.class)
-                      .rememberKey(account.id(), key, blob.sha256(), row.id())) {
-                // A concurrent request with the same key committed first: undo ours.
-                h.rollback();
-                return Optional.empty();
-              }
-              Outbox.append(h, event(inserted, traceparent));
-              return Optional.of(inserted);
-            });
+    Optional<UploadRow> created;
+    // A child of the request's span; the event carries this hop's span, which the relay continues.
+    try (Hop outbox = tracing.hop("outbox write " + UploadReceived.TYPE, SpanKind.INTERNAL)) {
+      created = commit(outbox, account, row, blob, key);
+      if (created.isPresent()) {
+        LOG.debug("upload {} accepted, its event is in the outbox", row.id());
+      }
+    }
     if (created.isEmpty()) {
       return accepted(earlierUpload(account, key, blob).orElseThrow(), true);
     }
     return accepted(created.get(), false);
+  }
+
+  /** The upload and its event in one transaction; empty when a concurrent request took the key. */
+  private Optional<UploadRow> commit(
+      Hop outbox, Account account, UploadRow row, StoredBlob blob, String key) {
+    try {
+      return jdbi.inTransaction(
+          h -> {
+            UploadRow inserted = UploadDao.insert(h, row);
+            if (key != null
+                && !h.attach(UploadDao.class)
+                    .rememberKey(account.id(), key, blob.sha256(), row.id())) {
+              // A concurrent request with the same key committed first: undo ours.
+              h.rollback();
+              return Optional.empty();
+            }
+            EventEnvelope event = event(inserted, outbox.traceparent());
+            Outbox.append(h, event);
+            outbox.attribute("messaging.message.id", event.eventId().toString());
+            return Optional.of(inserted);
+          });
+    } catch (RuntimeException e) {
+      outbox.failed(e);
+      throw e;
+    }
   }
 
   private Optional<UploadRow> earlierUpload(Account account, String key, StoredBlob blob) {
@@ -215,7 +233,7 @@ public class UploadResource {
             row.sizeBytes(),
             row.sha256(),
             row.blobKey());
-    return EventEnvelope.of(received, row.createdAt(), Traceparent.continueOrStart(traceparent));
+    return EventEnvelope.of(received, row.createdAt(), traceparent);
   }
 
   private static Response accepted(UploadRow row, boolean replayed) {

@@ -38,6 +38,7 @@ final class StackConfig {
           host: 127.0.0.1
           port: %d
           from: uploads@localhost
+        %s
         %s"""
             .formatted(
                 options.workerAdminPort(),
@@ -46,6 +47,7 @@ final class StackConfig {
                 kafka,
                 options.dataDir().resolve("blobs"),
                 options.smtpPort(),
+                tracing(options),
                 logging(options)));
     return file;
   }
@@ -73,6 +75,7 @@ final class StackConfig {
         kafka:
           bootstrapServers: %s
         blobs: {type: filesystem, root: %s}
+        %s
         %s"""
             .formatted(
                 options.apiPort(),
@@ -81,8 +84,14 @@ final class StackConfig {
                 jdbcUrl,
                 kafka,
                 options.dataDir().resolve("blobs"),
+                tracing(options),
                 logging(options)));
     return file;
+  }
+
+  /** Spans go to the collector of --otlp-endpoint; without one they are made but not sent. */
+  private static String tracing(StackOptions options) {
+    return "tracing: {otlpEndpoint: \"%s\"}".formatted(options.otlpEndpoint());
   }
 
   /** The services' log file: the API, its relay and the worker, with Jetty, Kafka's clients etc. */
@@ -93,20 +102,24 @@ final class StackConfig {
   /**
    * The same for the API and the worker: both run in this JVM and share one logback context, which
    * Dropwizard resets when each of them starts. With a file each, everything the API logged after
-   * the worker had started went to the worker's file.
+   * the worker had started went to the worker's file. Plain text, each line with its trace id when
+   * it has one ({@link StackLogging#PATTERN}); the container images' configurations log JSON.
    */
   private static String logging(StackOptions options) {
     return """
         logging:
           level: INFO
           appenders:
-            - {type: console, threshold: %s}
-            - {type: file, currentLogFilename: %s, archivedLogFilenamePattern: %s, archivedFileCount: 3}
+            - {type: console, threshold: %s, logFormat: "%s"}
+            - {type: file, currentLogFilename: %s, archivedLogFilenamePattern: %s, archivedFileCount: 3,
+               logFormat: "%s"}
         """
         .formatted(
             options.verbose() ? "ALL" : "WARN",
+            StackLogging.PATTERN,
             servicesLog(options),
-            options.dataDir().resolve("logs/services-%d.log.gz"));
+            options.dataDir().resolve("logs/services-%d.log.gz"),
+            StackLogging.PATTERN);
   }
 
   /**

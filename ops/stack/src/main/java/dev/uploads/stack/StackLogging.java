@@ -18,9 +18,14 @@ import org.slf4j.LoggerFactory;
  */
 final class StackLogging {
   /**
-   * Dropwizard's default layout, so that the file reads the same before and after it takes over.
+   * Dropwizard's default layout with the trace of the line's work, when there is one ({@code
+   * trace_id=<32 hex digits>} before the message), so that a line about an upload leads to its
+   * trace and to the other lines of it. Dropwizard is given the same, so the file reads the same
+   * before and after it takes over.
    */
-  static final String PATTERN = "%-5level [%d{ISO8601,UTC}] %logger: %msg%n%rEx";
+  static final String PATTERN =
+      "%-5level [%d{ISO8601,UTC}] %logger: %replace(trace_id=%X{trace_id} ){'^trace_id= $', ''}"
+          + "%msg%n%rEx";
 
   private StackLogging() {}
 

@@ -6,8 +6,9 @@ import java.util.Map;
 /**
  * Where the local stack keeps its data, which loopback ports it listens on, and whether the
  * third-party output (Dropwizard, Jetty, Kafka, PostgreSQL, Liquibase) is shown on the terminal or
- * only written to the log files. Each option is a {@code --name=value} argument or an environment
- * variable; the defaults are the README's.
+ * only written to the log files, and where the services send their spans (nowhere by default; an
+ * OTLP/HTTP collector's base URL otherwise). Each option is a {@code --name=value} argument or an
+ * environment variable; the defaults are the README's.
  */
 public record StackOptions(
     Path dataDir,
@@ -18,7 +19,8 @@ public record StackOptions(
     int postgresPort,
     int kafkaPort,
     int controllerPort,
-    boolean verbose) {
+    boolean verbose,
+    String otlpEndpoint) {
 
   /** Every port free, for tests and benchmarks that run beside a local stack. */
   public static StackOptions onFreePorts(Path dataDir) {
@@ -31,7 +33,8 @@ public record StackOptions(
         dev.uploads.infra.Ports.free(),
         dev.uploads.infra.Ports.free(),
         dev.uploads.infra.Ports.free(),
-        false);
+        false,
+        "");
   }
 
   public static StackOptions parse(String[] args, Map<String, String> env) {
@@ -57,7 +60,8 @@ public record StackOptions(
             port(given, env, "postgres-port", 15432),
             port(given, env, "kafka-port", 19092),
             port(given, env, "kafka-controller-port", 19093),
-            flag(given, env, "verbose"));
+            flag(given, env, "verbose"),
+            endpoint(option(given, env, "otlp-endpoint", "")));
     if (!given.isEmpty()) {
       throw new IllegalArgumentException("unknown options " + given.keySet());
     }
@@ -81,6 +85,14 @@ public record StackOptions(
       return Boolean.parseBoolean(value);
     }
     throw new IllegalArgumentException(name + " must be true or false, not '" + value + "'");
+  }
+
+  private static String endpoint(String value) {
+    if (value.isEmpty() || value.matches("https?://\\S+")) {
+      return value;
+    }
+    throw new IllegalArgumentException(
+        "otlp-endpoint must be an http:// or https:// URL, not '" + value + "'");
   }
 
   private static int port(

@@ -2,7 +2,6 @@ package dev.uploads.worker.emails;
 
 import dev.uploads.schema.EmailSent;
 import dev.uploads.schema.EventEnvelope;
-import dev.uploads.schema.EventHeaders;
 import dev.uploads.schema.EventJson;
 import dev.uploads.schema.Outbox;
 import dev.uploads.schema.UploadThumbnailed;
@@ -81,7 +80,7 @@ public final class EmailJob implements Job {
     EmailDao.Sent sent = send(eventId, ready, before.recipient());
     // A record may carry no traceparent: singletonMap, unlike Map.of, keeps a null value.
     Map<EmailDao.Sent, String> traceparents =
-        Collections.singletonMap(sent, delivery.header(EventHeaders.TRACEPARENT));
+        Collections.singletonMap(sent, delivery.traceparent());
     return jdbi.inTransaction(h -> commit(h, traceparents)).contains(eventId)
         ? Outcome.APPLIED
         : Outcome.DUPLICATE;
@@ -135,8 +134,7 @@ public final class EmailJob implements Job {
     }
     if (!sent.isEmpty()) {
       Map<EmailDao.Sent, String> traceparents = new LinkedHashMap<>();
-      sent.forEach(
-          (i, m) -> traceparents.put(m, deliveries.get(i).header(EventHeaders.TRACEPARENT)));
+      sent.forEach((i, m) -> traceparents.put(m, deliveries.get(i).traceparent()));
       Set<UUID> fresh = jdbi.inTransaction(h -> commit(h, traceparents));
       // remove: a second delivery of one event in the same batch is a duplicate too
       sent.forEach(

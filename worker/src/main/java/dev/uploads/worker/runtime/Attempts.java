@@ -2,22 +2,36 @@ package dev.uploads.worker.runtime;
 
 import dev.uploads.schema.EventTypes;
 import dev.uploads.schema.Topics;
+import dev.uploads.schema.trace.Hop;
+import dev.uploads.schema.trace.Tracing;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Tries a job on one delivery: transient failures are retried with exponential backoff and jitter;
  * permanent ones and exhausted retries become a dead letter; a dependency that is down (open
  * breaker, unreachable database) stops the attempt without a dead letter, so the runner can pause
  * and deliver the event again later.
+ *
+ * <p>Each delivery a job handles is processed in a span whose parent is its record's (the relay's
+ * publish), with the dead letter, if any, as a child; a batch makes one such span per delivery.
  */
 final class Attempts {
+  private static final Logger LOG = LoggerFactory.getLogger(Attempts.class);
+
   enum Result {
     DONE,
     DEPENDENCY_DOWN
@@ -29,10 +43,12 @@ final class Attempts {
   private final Jdbi jdbi;
   private final JobMetrics metrics;
   private final int parkAfterReplays;
+  private final Tracing tracing;
 
-  Attempts(Job job, JobSettings jobSettings, Jdbi jdbi, JobMetrics metrics) {
+  Attempts(Job job, JobSettings jobSettings, Jdbi jdbi, JobMetrics metrics, Tracing tracing) {
     JobSettings.RetrySettings settings = jobSettings.getRetry();
     this.job = job;
+    this.tracing = tracing;
     this.jdbi = jdbi;
     this.metrics = metrics;
     this.parkAfterReplays = jobSettings.getParkAfterReplays();
@@ -61,16 +77,29 @@ final class Attempts {
 
   Result run(Delivery delivery) {
     long started = System.nanoTime();
+    try {
+      boolean known =
+          delivery.eventType() != null && EventTypes.KNOWN.containsKey(delivery.eventType());
+      if (known && !job.handles().contains(delivery.eventType())) {
+        return Result.DONE;
+      }
+      try (Hop process = process(delivery)) {
+        return run(delivery.inSpan(process.traceparent()), process, known);
+      }
+    } finally {
+      metrics.latency.update(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private Result run(Delivery delivery, Hop process, boolean known) {
     List<Attempt> attempts = Collections.synchronizedList(new ArrayList<>());
     try {
-      if (delivery.eventType() == null || !EventTypes.KNOWN.containsKey(delivery.eventType())) {
+      if (!known) {
         PermanentFailure unknown =
             new PermanentFailure("unknown event type '" + delivery.eventType() + "'");
         attempts.add(Attempt.of(unknown));
+        process.failed(unknown);
         return giveUp(delivery, attempts, unknown);
-      }
-      if (!job.handles().contains(delivery.eventType())) {
-        return Result.DONE;
       }
       Job.Outcome outcome =
           retry.executeCallable(
@@ -79,10 +108,19 @@ final class Attempts {
                   return job.apply(delivery);
                 } catch (Exception e) {
                   attempts.add(Attempt.of(e));
+                  process.span().recordException(e);
                   throw e;
                 }
               });
       (outcome == Job.Outcome.DUPLICATE ? metrics.duplicates : metrics.processed).mark();
+      process.attribute("uploads.outcome", outcome.name().toLowerCase());
+      LOG.debug(
+          "job {} {} event {} ({}, key {})",
+          job.name(),
+          outcome == Job.Outcome.DUPLICATE ? "skipped the duplicate" : "applied",
+          delivery.eventId(),
+          delivery.eventType(),
+          delivery.key());
       if (isReplay(delivery)
           && delivery.eventId() != null
           && deadLetters.resolveReplay(job, delivery.eventId())) {
@@ -90,16 +128,32 @@ final class Attempts {
       }
       return Result.DONE;
     } catch (CallNotPermittedException e) {
+      process.failed(e);
       return Result.DEPENDENCY_DOWN;
     } catch (Exception e) {
+      process.span().setStatus(StatusCode.ERROR, e.toString());
       if (DatabaseDown.is(e)) {
         return Result.DEPENDENCY_DOWN;
       }
       return giveUp(delivery, attempts, e);
-    } finally {
-      metrics.latency.update(
-          System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
+  }
+
+  /** The processing span of one delivery: a child of its record's, which the relay published. */
+  private Hop process(Delivery delivery) {
+    Hop hop = tracing.hop("process " + job.name(), SpanKind.CONSUMER, delivery.traceparent());
+    hop.attribute("uploads.job", job.name())
+        .attribute("messaging.system", "kafka")
+        .attribute("messaging.operation.type", "process")
+        .attribute("messaging.destination.name", delivery.topic())
+        .attribute("messaging.consumer.group.name", job.name())
+        .attribute("messaging.kafka.message.key", delivery.key())
+        .attribute("messaging.kafka.offset", delivery.offset())
+        .attribute("uploads.event.type", delivery.eventType());
+    if (delivery.eventId() != null) {
+      hop.attribute("messaging.message.id", delivery.eventId().toString());
+    }
+    return hop;
   }
 
   /** Whether a delivery may join a batch: a known, handled type that is not an operator replay. */
@@ -121,14 +175,31 @@ final class Attempts {
    */
   List<Job.Outcome> runBatch(List<Delivery> deliveries) {
     long started = System.nanoTime();
+    // One processing span per delivery, each a child of its own record's; none is current here,
+    // since the batch's work on this thread is every delivery's at once.
+    List<Span> spans = new ArrayList<>(deliveries.size());
+    List<Delivery> inSpans = new ArrayList<>(deliveries.size());
+    for (Delivery delivery : deliveries) {
+      try (Hop process = process(delivery)) {
+        spans.add(process.endsElsewhere());
+        inSpans.add(delivery.inSpan(process.traceparent()));
+      }
+    }
     List<Job.Outcome> outcomes;
     try {
-      outcomes = job.applyAll(deliveries);
+      outcomes = job.applyAll(inSpans);
     } catch (Exception e) {
+      for (Span span : spans) {
+        span.recordException(e);
+        span.setStatus(StatusCode.ERROR, "the batch failed; applied on its own next");
+        span.end();
+      }
       return null;
     }
     int applied = 0;
-    for (Job.Outcome outcome : outcomes) {
+    for (int i = 0; i < outcomes.size(); i++) {
+      Job.Outcome outcome = outcomes.get(i);
+      spans.get(i).setAttribute("uploads.outcome", outcome.name().toLowerCase()).end();
       if (outcome != Job.Outcome.ALONE) {
         (outcome == Job.Outcome.DUPLICATE ? metrics.duplicates : metrics.processed).mark();
         applied++;
@@ -138,28 +209,61 @@ final class Attempts {
       metrics.batchSize.update(applied);
       long each = (System.nanoTime() - started) / applied;
       for (int i = 0; i < applied; i++) {
-        metrics.latency.update(each, java.util.concurrent.TimeUnit.NANOSECONDS);
+        metrics.latency.update(each, TimeUnit.NANOSECONDS);
       }
     }
     return outcomes;
   }
 
+  /** The dead letter, in a span of its own: a child of the processing span that gave up. */
   private Result giveUp(Delivery delivery, List<Attempt> attempts, Throwable last) {
-    try {
-      if (isReplay(delivery)) {
-        switch (deadLetters.replayFailed(
-            job, delivery, List.copyOf(attempts), last, parkAfterReplays)) {
-          case REOPENED -> metrics.replayFailed.mark();
-          case PARKED -> metrics.replayParked.mark();
-          case NEW_LETTER -> metrics.deadLettered.mark();
+    try (Hop letter = tracing.hop("dead letter " + job.name(), SpanKind.INTERNAL)) {
+      letter
+          .attribute("uploads.job", job.name())
+          .attribute("uploads.attempts", attempts.size())
+          .attribute("exception.type", last.getClass().getName());
+      Delivery lettered = delivery.inSpan(letter.traceparent());
+      try {
+        if (isReplay(delivery)) {
+          DeadLetters.ReplayFailure outcome =
+              deadLetters.replayFailed(
+                  job, lettered, List.copyOf(attempts), last, parkAfterReplays);
+          switch (outcome) {
+            case REOPENED -> metrics.replayFailed.mark();
+            case PARKED -> metrics.replayParked.mark();
+            case NEW_LETTER -> metrics.deadLettered.mark();
+          }
+          letter.attribute("uploads.dead_letter.outcome", outcome.name().toLowerCase());
+          LOG.warn(
+              "job {} gave up on replayed event {} ({}, key {}) again, its letter is {} ({})",
+              job.name(),
+              delivery.eventId(),
+              delivery.eventType(),
+              delivery.key(),
+              outcome.name().toLowerCase(),
+              last.getClass().getSimpleName());
+        } else {
+          Optional<Long> id = deadLetters.write(job, lettered, List.copyOf(attempts), last);
+          if (id.isPresent()) {
+            metrics.deadLettered.mark();
+            letter.attribute("uploads.dead_letter.id", id.get());
+            LOG.warn(
+                "job {} gave up on event {} ({}, key {}) after {} attempts: dead letter {} ({})",
+                job.name(),
+                delivery.eventId(),
+                delivery.eventType(),
+                delivery.key(),
+                attempts.size(),
+                id.get(),
+                last.getClass().getSimpleName());
+          }
         }
-      } else if (deadLetters.write(job, delivery, List.copyOf(attempts), last).isPresent()) {
-        metrics.deadLettered.mark();
+        return Result.DONE;
+      } catch (RuntimeException e) {
+        letter.failed(e);
+        // Without its dead letter the event must not be passed over: deliver it again later.
+        return Result.DEPENDENCY_DOWN;
       }
-      return Result.DONE;
-    } catch (RuntimeException e) {
-      // Without its dead letter the event must not be passed over: deliver it again later.
-      return Result.DEPENDENCY_DOWN;
     }
   }
 }

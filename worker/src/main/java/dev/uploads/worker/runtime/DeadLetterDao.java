@@ -13,11 +13,11 @@ public interface DeadLetterDao {
       INSERT INTO dead_letters (job, event_id, event_key, event_type, payload, headers,
           source_topic, source_partition, source_offset, source_timestamp, consumer_group,
           exception_class, message, stack_trace, fingerprint, attempts, attempt_count,
-          first_failed_at, last_failed_at)
+          first_failed_at, last_failed_at, traceparent)
       VALUES (:job, :eventId, :key, :type, :payload, CAST(:headers AS jsonb),
           :topic, :partition, :offset, :timestamp, :job,
           :exceptionClass, :message, :stack, :fingerprint, CAST(:attempts AS jsonb), :attemptCount,
-          :firstFailedAt, :lastFailedAt)
+          :firstFailedAt, :lastFailedAt, :traceparent)
       ON CONFLICT DO NOTHING
       RETURNING id
       """)
@@ -39,5 +39,6 @@ public interface DeadLetterDao {
       @Bind("attempts") String attemptsJson,
       @Bind("attemptCount") int attemptCount,
       @Bind("firstFailedAt") Instant firstFailedAt,
-      @Bind("lastFailedAt") Instant lastFailedAt);
+      @Bind("lastFailedAt") Instant lastFailedAt,
+      @Bind("traceparent") String traceparent);
 }

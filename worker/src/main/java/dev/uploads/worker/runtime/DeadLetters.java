@@ -17,7 +17,9 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * Gives up on an event: one transaction writes the {@code dead_letters} row, the outbox record for
- * {@code <job>.dlt} and whatever the job marks as failed. Nothing is dropped silently.
+ * {@code <job>.dlt} and whatever the job marks as failed. Nothing is dropped silently. The
+ * delivery's {@code traceparent} is the dead letter's span: the letter keeps it (a replay continues
+ * from it) and the records written here are its children.
  */
 public final class DeadLetters {
   static final ObjectMapper JSON =
@@ -62,7 +64,8 @@ public final class DeadLetters {
                 json(attempts),
                 attempts.size(),
                 first.at(),
-                latest.at());
+                latest.at(),
+                delivery.traceparent());
     if (id.isPresent()) {
       announce(h, job, delivery, id.get(), attempts.size(), first, latest, fingerprint);
       job.gaveUp(h, delivery, last);
@@ -103,7 +106,8 @@ public final class DeadLetters {
                               attempt_count = attempt_count + :count,
                               exception_class = :exceptionClass, message = :message,
                               stack_trace = :stack, fingerprint = :fingerprint,
-                              last_failed_at = :lastFailedAt, updated_at = now()
+                              last_failed_at = :lastFailedAt, traceparent = :traceparent,
+                              updated_at = now()
                           WHERE job = :job AND event_id = :eventId AND status = 'replaying'
                           RETURNING id, status, replay_count, attempt_count,
                               first_failed_at
@@ -116,6 +120,7 @@ public final class DeadLetters {
                       .bind("stack", latest.stack())
                       .bind("fingerprint", fingerprint)
                       .bind("lastFailedAt", latest.at())
+                      .bind("traceparent", delivery.traceparent())
                       .bind("job", job.name())
                       .bind("eventId", delivery.eventId())
                       .mapToMap()
@@ -228,7 +233,7 @@ public final class DeadLetters {
         delivery.eventType() == null ? "unknown" : delivery.eventType(),
         version(delivery),
         delivery.occurredAt(),
-        delivery.header(EventHeaders.TRACEPARENT),
+        delivery.traceparent(),
         json(headers),
         delivery.value() == null ? new byte[0] : delivery.value());
   }

@@ -12,6 +12,10 @@ import org.apache.kafka.common.header.Header;
 /**
  * One Kafka record as a job sees it. Building it never fails: a record whose headers cannot be read
  * still becomes a delivery (with a null event id or type), so that it can be dead-lettered.
+ *
+ * <p>{@code traceparent} is the span of the hop handling the delivery now (its record's publish,
+ * then its processing, then its dead letter): the events that hop appends are its children. The
+ * record's own header stays among {@code headers}.
  */
 public record Delivery(
     String topic,
@@ -22,7 +26,8 @@ public record Delivery(
     byte[] value,
     Map<String, String> headers,
     UUID eventId,
-    String eventType) {
+    String eventType,
+    String traceparent) {
 
   public static Delivery of(ConsumerRecord<byte[], byte[]> record) {
     Map<String, String> headers = new LinkedHashMap<>();
@@ -40,7 +45,14 @@ public record Delivery(
         record.value(),
         Map.copyOf(headers),
         parseId(headers.get(EventHeaders.EVENT_ID)),
-        headers.get(EventHeaders.EVENT_TYPE));
+        headers.get(EventHeaders.EVENT_TYPE),
+        headers.get(EventHeaders.TRACEPARENT));
+  }
+
+  /** The same delivery, handled now in the span of {@code traceparent}. */
+  public Delivery inSpan(String traceparent) {
+    return new Delivery(
+        topic, partition, offset, timestamp, key, value, headers, eventId, eventType, traceparent);
   }
 
   private static UUID parseId(String value) {

@@ -2,6 +2,7 @@ package dev.uploads.worker.runtime;
 
 import com.codahale.metrics.health.HealthCheck;
 import dev.uploads.schema.Topics;
+import dev.uploads.schema.trace.Tracing;
 import io.dropwizard.lifecycle.Managed;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,13 +53,14 @@ public final class JobRunner implements Managed {
       Supplier<Consumer<byte[], byte[]>> consumers,
       org.jdbi.v3.core.Jdbi jdbi,
       Breakers breakers,
-      JobMetrics metrics) {
+      JobMetrics metrics,
+      Tracing tracing) {
     this.job = job;
     this.consumers = consumers;
     this.breakers = breakers;
     this.metrics = metrics;
     this.concurrency = settings.getConcurrency();
-    this.attempts = new Attempts(job, settings, jdbi, metrics);
+    this.attempts = new Attempts(job, settings, jdbi, metrics, tracing);
     this.lanes =
         Executors.newFixedThreadPool(
             concurrency, r -> new Thread(r, "job-" + job.name() + "-lane"));

@@ -1,7 +1,6 @@
 package dev.uploads.worker.thumbnails;
 
 import dev.uploads.schema.EventEnvelope;
-import dev.uploads.schema.EventHeaders;
 import dev.uploads.schema.EventJson;
 import dev.uploads.schema.Outbox;
 import dev.uploads.schema.UploadFailed;
@@ -247,7 +246,7 @@ public final class ThumbnailJob implements Job {
         EventEnvelope.of(
             new UploadThumbnailed(upload.uploadId(), upload.accountId(), stored),
             Instant.now(),
-            delivery.header(EventHeaders.TRACEPARENT));
+            delivery.traceparent());
     return new Made(eventId, upload.uploadId(), rows, event);
   }
 
@@ -268,7 +267,7 @@ public final class ThumbnailJob implements Job {
           EventEnvelope.of(
               new UploadFailed(upload.uploadId(), upload.accountId(), failure.code()),
               Instant.now(),
-              delivery.header(EventHeaders.TRACEPARENT)));
+              delivery.traceparent()));
     }
   }
 

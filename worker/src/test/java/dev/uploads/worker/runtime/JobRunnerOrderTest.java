@@ -8,6 +8,7 @@ import com.codahale.metrics.MetricRegistry;
 import dev.uploads.schema.EventHeaders;
 import dev.uploads.schema.Topics;
 import dev.uploads.schema.UploadReceived;
+import dev.uploads.schema.trace.Tracing;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -111,7 +112,8 @@ class JobRunnerOrderTest {
             supplier,
             Jdbi.create("jdbc:postgresql://127.0.0.1:1/unused"),
             new Breakers(3, Duration.ofSeconds(1), new MetricRegistry()),
-            new JobMetrics(registry, job.name()));
+            new JobMetrics(registry, job.name()),
+            Tracing.unexported("test"));
     runner.start();
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (registry.meter("job.recording.restarts").getCount() == 0
@@ -205,7 +207,8 @@ class JobRunnerOrderTest {
             () -> consumer,
             Jdbi.create("jdbc:postgresql://127.0.0.1:1/unused"),
             new Breakers(3, Duration.ofSeconds(1), registry),
-            new JobMetrics(registry, job.name()));
+            new JobMetrics(registry, job.name()),
+            Tracing.unexported("test"));
     runner.start();
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     long committed = -1;

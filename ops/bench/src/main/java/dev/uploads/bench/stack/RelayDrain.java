@@ -7,6 +7,7 @@ import dev.uploads.api.relay.RelayMetrics;
 import dev.uploads.api.relay.RelayProducer;
 import dev.uploads.api.relay.RelaySettings;
 import dev.uploads.schema.OutboxSignal;
+import dev.uploads.schema.trace.Tracing;
 import io.dropwizard.db.ManagedDataSource;
 import io.dropwizard.jackson.Jackson;
 import java.sql.Connection;
@@ -112,7 +113,8 @@ public final class RelayDrain {
             RelayProducer.create(kafka),
             new RelaySettings(),
             new OutboxSignal(),
-            new RelayMetrics(registry));
+            new RelayMetrics(registry),
+            Tracing.unexported("uploads-relay"));
     long start = System.nanoTime();
     relay.start();
     boolean done;

@@ -8,6 +8,7 @@ import dev.uploads.bench.stack.Sql;
 import dev.uploads.infra.LocalPostgres;
 import dev.uploads.ops.deadletters.Actions;
 import dev.uploads.ops.deadletters.OperatorDatabase;
+import dev.uploads.schema.trace.Tracing;
 import io.dropwizard.db.ManagedDataSource;
 import java.time.Duration;
 import java.util.List;
@@ -69,8 +70,11 @@ final class ReplayScenario {
     ManagedDataSource pool = Sql.pool(url, "bench-replay", 8);
     try (OperatorDatabase operator = OperatorDatabase.open(url, LocalPostgres.USER, "")) {
       Jdbi pooled = Jdbi.create(pool).installPlugin(new PostgresPlugin());
-      Actions viaPool = new Actions(pooled, new MetricRegistry());
-      Actions viaCli = new Actions(operator.jdbi(), new MetricRegistry());
+      Actions viaPool =
+          new Actions(pooled, new MetricRegistry(), Tracing.unexported("uploads-api"));
+      Actions viaCli =
+          new Actions(
+              operator.jdbi(), new MetricRegistry(), Tracing.unexported("uploads-dead-letters"));
       s.settle(ctx.timeout(Duration.ofSeconds(60)));
       ctx.say("replay: check, " + CHECK_LETTERS + " letters");
       replay(null, pooled, viaPool, "check", CHECK_LETTERS, null);

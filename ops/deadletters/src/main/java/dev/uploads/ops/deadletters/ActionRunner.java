@@ -5,8 +5,11 @@ import com.codahale.metrics.MetricRegistry;
 import dev.uploads.schema.EventHeaders;
 import dev.uploads.schema.Outbox;
 import dev.uploads.schema.Topics;
+import dev.uploads.schema.trace.Hop;
+import dev.uploads.schema.trace.Tracing;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.opentelemetry.api.trace.SpanKind;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -17,6 +20,8 @@ import java.util.UUID;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Works through the letters an action selected: discards each, or sends each to {@code
@@ -24,14 +29,17 @@ import org.jdbi.v3.core.Jdbi;
  * point leaves every letter either done once or not at all.
  */
 final class ActionRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(ActionRunner.class);
   private static final long LOCK_CLASS = 0x0DEAD;
   private final Jdbi jdbi;
+  private final Tracing tracing;
   private final AuditTrail audit;
   private final Meter replayed;
   private final Meter discarded;
 
-  ActionRunner(Jdbi jdbi, AuditTrail audit, MetricRegistry metrics) {
+  ActionRunner(Jdbi jdbi, AuditTrail audit, MetricRegistry metrics, Tracing tracing) {
     this.jdbi = jdbi;
+    this.tracing = tracing;
     this.audit = audit;
     this.replayed = metrics.meter("dead-letters.replayed");
     this.discarded = metrics.meter("dead-letters.discarded");
@@ -179,7 +187,7 @@ final class ActionRunner {
           Optional<Map<String, Object>> letter =
               h.createQuery(
                       "SELECT id, job, status, event_id, event_key, event_type, payload,"
-                          + " headers::text AS headers, source_timestamp, replay_count"
+                          + " headers::text AS headers, source_timestamp, replay_count, traceparent"
                           + " FROM dead_letters WHERE id = :id FOR UPDATE")
                   .bind("id", letterId)
                   .mapToMap()
@@ -221,7 +229,7 @@ final class ActionRunner {
                     .bind("id", letterId)
                     .mapTo(Integer.class)
                     .one();
-            redrive(h, letter.get(), generation, action.id());
+            replay(h, letter.get(), generation, action.id());
             finishItem(h, action.id(), letterId, generation, "sent", null);
           }
           h.createUpdate(
@@ -233,9 +241,44 @@ final class ActionRunner {
         });
   }
 
-  /** The original record again, for the failed job only, with its event id and a generation. */
-  private static void redrive(Handle h, Map<String, Object> letter, int generation, long action) {
+  /**
+   * The replay's span: a child of the letter's (the dead letter's span, itself a child of the
+   * failed attempt), so that the redriven processing continues the upload's trace.
+   */
+  private void replay(Handle h, Map<String, Object> letter, int generation, long action) {
     Map<String, String> original = Letters.headers((String) letter.get("headers"));
+    String parent =
+        letter.get("traceparent") instanceof String traceparent
+            ? traceparent
+            : original.get(EventHeaders.TRACEPARENT);
+    String job = (String) letter.get("job");
+    try (Hop replay = tracing.hop("replay " + job, SpanKind.INTERNAL, parent)) {
+      replay
+          .attribute("uploads.job", job)
+          .attribute("uploads.dead_letter.id", ((Number) letter.get("id")).longValue())
+          .attribute("uploads.replay.action_id", action)
+          .attribute("uploads.replay.generation", generation)
+          .attribute("messaging.message.id", String.valueOf(letter.get("event_id")));
+      redrive(h, letter, original, generation, action, replay.traceparent());
+      LOG.debug(
+          "replaying letter {} (job {}, event {}, key {}): generation {} of action {}",
+          letter.get("id"),
+          job,
+          letter.get("event_id"),
+          letter.get("event_key"),
+          generation,
+          action);
+    }
+  }
+
+  /** The original record again, for the failed job only, with its event id and a generation. */
+  private static void redrive(
+      Handle h,
+      Map<String, Object> letter,
+      Map<String, String> original,
+      int generation,
+      long action,
+      String traceparent) {
     Map<String, String> headers = new LinkedHashMap<>();
     original.forEach(
         (name, value) -> {
@@ -278,7 +321,7 @@ final class ActionRunner {
         (String) letter.get("event_type"),
         version,
         occurredAt,
-        original.get(EventHeaders.TRACEPARENT),
+        traceparent,
         Json.write(headers),
         payload == null ? new byte[0] : payload);
   }

@@ -5,6 +5,7 @@ import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.uploads.schema.LetterStatus;
+import dev.uploads.schema.trace.Tracing;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,10 +27,10 @@ public final class Actions {
   private final ActionRunner runner;
   private final Meter pruned;
 
-  public Actions(Jdbi jdbi, MetricRegistry metrics) {
+  public Actions(Jdbi jdbi, MetricRegistry metrics, Tracing tracing) {
     this.jdbi = jdbi;
     this.audit = new AuditTrail(jdbi);
-    this.runner = new ActionRunner(jdbi, audit, metrics);
+    this.runner = new ActionRunner(jdbi, audit, metrics, tracing);
     this.pruned = metrics.meter("dead-letters.pruned");
   }
 

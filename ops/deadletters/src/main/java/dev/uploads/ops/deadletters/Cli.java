@@ -1,6 +1,7 @@
 package dev.uploads.ops.deadletters;
 
 import com.codahale.metrics.MetricRegistry;
+import dev.uploads.schema.trace.Tracing;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
@@ -23,6 +24,7 @@ import org.jdbi.v3.core.Jdbi;
 public final class Cli {
   static final int DEFAULT_MAX = 1_000;
   static final double DEFAULT_RATE = 50;
+  private static final String SERVICE_NAME = "uploads-dead-letters";
 
   private final PrintStream out;
   private final PrintStream err;
@@ -47,11 +49,12 @@ public final class Cli {
     }
     Printer print = new Printer(out, err, ns.getBoolean("json"));
     try (OperatorDatabase database =
-        OperatorDatabase.open(
-            ns.getString("database_url"),
-            ns.getString("database_user"),
-            ns.getString("database_password"))) {
-      dispatch(ns, database.jdbi(), print);
+            OperatorDatabase.open(
+                ns.getString("database_url"),
+                ns.getString("database_user"),
+                ns.getString("database_password"));
+        Tracing tracing = tracing(env)) {
+      dispatch(ns, database.jdbi(), tracing, print);
       return 0;
     } catch (OperatorError e) {
       print.error(e.kind().name().toLowerCase(), e.getMessage());
@@ -239,9 +242,22 @@ public final class Cli {
     }
   }
 
-  private void dispatch(Namespace ns, Jdbi jdbi, Printer print) {
+  /**
+   * A replay's spans continue each letter's trace; they are exported to the OTLP/HTTP collector
+   * that UPLOADS_OTLP_ENDPOINT or else OTEL_EXPORTER_OTLP_ENDPOINT names, as the services' are.
+   */
+  private static Tracing tracing(Map<String, String> env) {
+    String endpoint =
+        env.getOrDefault(
+            "UPLOADS_OTLP_ENDPOINT", env.getOrDefault("OTEL_EXPORTER_OTLP_ENDPOINT", ""));
+    return endpoint.isBlank()
+        ? Tracing.unexported(SERVICE_NAME)
+        : Tracing.exportingTo(endpoint, SERVICE_NAME);
+  }
+
+  private void dispatch(Namespace ns, Jdbi jdbi, Tracing tracing, Printer print) {
     Letters letters = new Letters(jdbi);
-    Actions actions = new Actions(jdbi, new MetricRegistry());
+    Actions actions = new Actions(jdbi, new MetricRegistry(), tracing);
     switch (ns.getString("command")) {
       case "list" -> print.page(letters.list(filter(ns), ns.getInt("limit"), ns.getLong("before")));
       case "summary" -> print.summary(letters.summary(filter(ns)));

@@ -5,6 +5,7 @@ import dev.uploads.ops.deadletters.http.OperatorErrors;
 import dev.uploads.ops.deadletters.http.OperatorResource;
 import dev.uploads.schema.problem.UnexpectedProblemMapper;
 import dev.uploads.schema.problem.WebApplicationProblemMapper;
+import dev.uploads.schema.trace.Tracing;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.jersey.DropwizardResourceConfig;
 import io.dropwizard.jersey.jackson.JacksonFeature;
@@ -31,8 +32,9 @@ public final class OperatorEndpoints {
 
   private OperatorEndpoints() {}
 
-  public static void mount(Environment environment, Jdbi jdbi, DeadLetterSettings settings) {
-    Actions actions = new Actions(jdbi, environment.metrics());
+  public static void mount(
+      Environment environment, Jdbi jdbi, DeadLetterSettings settings, Tracing tracing) {
+    Actions actions = new Actions(jdbi, environment.metrics(), tracing);
     ExecutorService runner =
         environment
             .lifecycle()

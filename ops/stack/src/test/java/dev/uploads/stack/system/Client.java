@@ -13,6 +13,11 @@ record Client(SystemHarness system, String email, String key) {
 
   /** Posts an image and returns the new upload's id. */
   String upload(byte[] image) throws Exception {
+    return SystemHarness.JSON.readTree(post(image).body()).get("id").asText();
+  }
+
+  /** Posts an image with extra request headers (name, value, ...); the answer must be a 202. */
+  HttpResponse<byte[]> post(byte[] image, String... headers) throws Exception {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     body.writeBytes(
         ("--"
@@ -21,13 +26,15 @@ record Client(SystemHarness system, String email, String key) {
             .getBytes(StandardCharsets.UTF_8));
     body.writeBytes(image);
     body.writeBytes(("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8));
-    HttpResponse<byte[]> response =
-        system.send(
-            HttpRequest.newBuilder(URI.create(system.apiUrl("/v1/uploads")))
-                .header("Authorization", "Bearer " + key)
-                .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
-                .build());
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(system.apiUrl("/v1/uploads")))
+            .header("Authorization", "Bearer " + key)
+            .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    HttpResponse<byte[]> response = system.send(request.build());
     if (response.statusCode() != 202) {
       throw new AssertionError(
           "upload answered "
@@ -35,7 +42,7 @@ record Client(SystemHarness system, String email, String key) {
               + ": "
               + new String(response.body(), StandardCharsets.UTF_8));
     }
-    return SystemHarness.JSON.readTree(response.body()).get("id").asText();
+    return response;
   }
 
   HttpResponse<byte[]> get(String path) throws Exception {

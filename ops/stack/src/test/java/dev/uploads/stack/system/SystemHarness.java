@@ -14,6 +14,7 @@ import dev.uploads.infra.SharedInfra;
 import dev.uploads.infra.ShutdownOrder;
 import dev.uploads.schema.Topics;
 import io.dropwizard.testing.DropwizardTestSupport;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,10 +36,16 @@ import org.jdbi.v3.sqlobject.SqlObjectPlugin;
  * whose API and worker share a bucket on a real S3-compatible server, each through its own proxy
  * that can cut it off. The second system has its own Kafka broker: both would otherwise consume the
  * same topics in the same consumer groups and take each other's events.
+ *
+ * <p>Both systems export their spans to one {@link OtlpReceiver} and write JSON log lines: the API
+ * (which runs in this JVM, whose logging both APIs share) to {@link #apiLog}, each worker to its
+ * {@code worker.log}; {@code dev.uploads} logs at DEBUG there, warnings also reach the console.
  */
 final class SystemHarness {
   private static SystemHarness instance;
   private static SystemHarness onS3;
+  private static OtlpReceiver receiver;
+  private static Path apiLog;
   static final ObjectMapper JSON = new ObjectMapper();
 
   final Jdbi jdbi;
@@ -51,6 +58,7 @@ final class SystemHarness {
 
   final Path dir;
   final Path workerConfig;
+  final Path workerLog;
   final int workerPort;
 
   /** On S3 only: the bucket and the proxies between the store and the API and the worker. */
@@ -71,6 +79,8 @@ final class SystemHarness {
             .installPlugin(new SqlObjectPlugin())
             .installPlugin(new PostgresPlugin());
     dir = Files.createTempDirectory("system-test");
+    workerLog = dir.resolve("worker.log");
+    OtlpReceiver spans = receiver();
     smtp = LocalSmtp.start(0);
     smtpProxy = FlakyTcpProxy.start(smtp.host(), smtp.port());
     workerToDatabase = FlakyTcpProxy.start("127.0.0.1", infra.postgres().port());
@@ -106,9 +116,15 @@ final class SystemHarness {
         relay: {pollInterval: 200ms, leaseDuration: 3s, backoffMax: 2s}
         uploads: {maxSize: 20MiB}
         blobs: %s
-        logging: {level: WARN}
+        tracing: {otlpEndpoint: "%s"}
+        logging:
+          level: WARN
+          loggers: {dev.uploads: DEBUG}
+          appenders:
+            - {type: console, threshold: WARN}
+            - {type: file, currentLogFilename: %s, archive: false, layout: {type: json, flattenMdc: true}}
         """
-            .formatted(jdbcUrl, kafka.bootstrapServers(), apiBlobs));
+            .formatted(jdbcUrl, kafka.bootstrapServers(), apiBlobs, spans.endpoint(), apiLog));
     new ApiApplication().run("db", "migrate", apiConfig.toString());
     workerConfig = dir.resolve("worker.yml");
     Files.writeString(
@@ -129,17 +145,40 @@ final class SystemHarness {
           thumbnails: {retry: {attempts: 5, firstDelay: 50ms, maxDelay: 500ms}}
           emails: {retry: {attempts: 5, firstDelay: 50ms, maxDelay: 500ms}}
           stats: {retry: {attempts: 5, firstDelay: 50ms, maxDelay: 500ms}}
-        logging: {level: WARN}
+        tracing: {otlpEndpoint: "%s"}
+        logging:
+          level: WARN
+          loggers: {dev.uploads: DEBUG}
+          appenders: [{type: console, layout: {type: json, flattenMdc: true}}]
         """
             .formatted(
                 workerPort,
                 workerJdbcUrl,
                 kafka.bootstrapServers(),
                 workerBlobs,
-                smtpProxy.port()));
+                smtpProxy.port(),
+                spans.endpoint()));
     api = new DropwizardTestSupport<>(ApiApplication.class, apiConfig.toString());
     api.before();
     startWorker();
+  }
+
+  /**
+   * The collector of both systems' spans, and the file of the APIs' log lines: once per JVM,
+   * stopped after the systems (so that their last spans still arrive).
+   */
+  static synchronized OtlpReceiver receiver() throws IOException {
+    if (receiver == null) {
+      receiver = OtlpReceiver.start();
+      ShutdownOrder.atExit("the span receiver", receiver::close);
+      apiLog = Files.createTempDirectory("system-test-logs").resolve("api.log");
+    }
+    return receiver;
+  }
+
+  /** The JSON log lines of the APIs (and anything else that logs in this JVM). */
+  static synchronized Path apiLog() {
+    return apiLog;
   }
 
   static synchronized SystemHarness get() throws Exception {
@@ -179,7 +218,7 @@ final class SystemHarness {
   }
 
   void startWorker() throws Exception {
-    worker = new WorkerProcess(workerConfig, dir.resolve("worker.log"));
+    worker = new WorkerProcess(workerConfig, workerLog);
     await(
         "worker admin port answers",
         Duration.ofSeconds(60),
