@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.uploads.schema.EventHeaders;
+import dev.uploads.schema.LetterOutcome;
+import dev.uploads.schema.LetterStatus;
 import dev.uploads.schema.Outbox;
 import dev.uploads.schema.Topics;
 import java.util.LinkedHashMap;
@@ -47,25 +49,20 @@ public final class DeadLetters {
     Optional<Long> id =
         h.attach(DeadLetterDao.class)
             .insert(
-                job.name(),
-                delivery.eventId(),
-                delivery.key(),
-                delivery.eventType(),
-                delivery.value(),
-                json(delivery.headers()),
-                delivery.topic(),
-                delivery.partition(),
-                delivery.offset(),
-                delivery.timestamp(),
-                latest.exception(),
-                latest.message(),
-                latest.stack(),
-                fingerprint,
-                json(attempts),
-                attempts.size(),
-                first.at(),
-                latest.at(),
-                delivery.traceparent());
+                new DeadLetterDao.Source(
+                    job.name(),
+                    delivery.eventId(),
+                    delivery.key(),
+                    delivery.eventType(),
+                    delivery.value(),
+                    json(delivery.headers()),
+                    delivery.topic(),
+                    delivery.partition(),
+                    delivery.offset(),
+                    delivery.timestamp(),
+                    first.at(),
+                    delivery.traceparent()),
+                failure(attempts, fingerprint));
     if (id.isPresent()) {
       announce(h, job, delivery, id.get(), attempts.size(), first, latest, fingerprint);
       job.gaveUp(h, delivery, last);
@@ -94,63 +91,50 @@ public final class DeadLetters {
     Attempt latest = attempts.get(attempts.size() - 1);
     return jdbi.inTransaction(
         h -> {
-          Optional<Map<String, Object>> letter =
+          DeadLetterDao letters = h.attach(DeadLetterDao.class);
+          Optional<DeadLetterDao.Replaying> letter =
               delivery.eventId() == null
                   ? Optional.empty()
-                  : h.createQuery(
-                          """
-                          UPDATE dead_letters SET
-                              status = CASE WHEN replay_count >= :parkAfter
-                                            THEN 'parked' ELSE 'open' END,
-                              attempts = attempts || CAST(:attempts AS jsonb),
-                              attempt_count = attempt_count + :count,
-                              exception_class = :exceptionClass, message = :message,
-                              stack_trace = :stack, fingerprint = :fingerprint,
-                              last_failed_at = :lastFailedAt, traceparent = :traceparent,
-                              updated_at = now()
-                          WHERE job = :job AND event_id = :eventId AND status = 'replaying'
-                          RETURNING id, status, replay_count, attempt_count,
-                              first_failed_at
-                          """)
-                      .bind("parkAfter", parkAfterReplays)
-                      .bind("attempts", json(attempts))
-                      .bind("count", attempts.size())
-                      .bind("exceptionClass", latest.exception())
-                      .bind("message", latest.message())
-                      .bind("stack", latest.stack())
-                      .bind("fingerprint", fingerprint)
-                      .bind("lastFailedAt", latest.at())
-                      .bind("traceparent", delivery.traceparent())
-                      .bind("job", job.name())
-                      .bind("eventId", delivery.eventId())
-                      .mapToMap()
-                      .findOne();
+                  : letters.replaying(
+                      job.name(), delivery.eventId(), LetterStatus.REPLAYING.label());
           if (letter.isEmpty()) {
             insert(h, job, delivery, attempts, last);
             return ReplayFailure.NEW_LETTER;
           }
-          long id = ((Number) letter.get().get("id")).longValue();
-          boolean parked = "parked".equals(letter.get().get("status"));
-          int generation = ((Number) letter.get().get("replay_count")).intValue();
-          recordOutcome(h, id, generation, parked ? "parked" : "failed");
+          DeadLetterDao.Replaying replaying = letter.get();
+          LetterStatus next =
+              LetterStatus.afterFailedReplay(replaying.replayCount(), parkAfterReplays);
+          int attemptCount = replaying.attemptCount() + attempts.size();
+          letters.failedAgain(
+              replaying.id(), next.label(), failure(attempts, fingerprint), delivery.traceparent());
+          letters.settle(
+              replaying.id(),
+              replaying.replayCount(),
+              LetterOutcome.ofFailedReplay(next).label(),
+              LetterOutcome.SENT.label());
           Attempt first =
               new Attempt(
-                  ((java.sql.Timestamp) letter.get().get("first_failed_at")).toInstant(),
-                  latest.exception(),
-                  latest.message(),
-                  latest.stack());
-          announce(
-              h,
-              job,
-              delivery,
-              id,
-              ((Number) letter.get().get("attempt_count")).intValue(),
-              first,
-              latest,
-              fingerprint);
+                  replaying.firstFailedAt(), latest.exception(), latest.message(), latest.stack());
+          announce(h, job, delivery, replaying.id(), attemptCount, first, latest, fingerprint);
           job.gaveUp(h, delivery, last);
-          return parked ? ReplayFailure.PARKED : ReplayFailure.REOPENED;
+          return next == LetterStatus.PARKED ? ReplayFailure.PARKED : ReplayFailure.REOPENED;
         });
+  }
+
+  /**
+   * The failure to record: the latest attempt's exception and the given attempts (all of them for a
+   * new letter, the new ones for a failed replay).
+   */
+  private static DeadLetterDao.Failure failure(List<Attempt> attempts, String fingerprint) {
+    Attempt latest = attempts.get(attempts.size() - 1);
+    return new DeadLetterDao.Failure(
+        latest.exception(),
+        latest.message(),
+        latest.stack(),
+        fingerprint,
+        json(attempts),
+        attempts.size(),
+        latest.at());
   }
 
   /**
@@ -160,39 +144,20 @@ public final class DeadLetters {
   public boolean resolveReplay(Job job, UUID eventId) {
     return jdbi.inTransaction(
         h -> {
-          Optional<Map<String, Object>> letter =
-              h.createQuery(
-                      """
-                      UPDATE dead_letters
-                      SET status = 'resolved', closed_at = now(), updated_at = now()
-                      WHERE job = :job AND event_id = :eventId AND status = 'replaying'
-                      RETURNING id, replay_count
-                      """)
-                  .bind("job", job.name())
-                  .bind("eventId", eventId)
-                  .mapToMap()
-                  .findOne();
+          DeadLetterDao letters = h.attach(DeadLetterDao.class);
+          Optional<DeadLetterDao.Replaying> letter =
+              letters.replaying(job.name(), eventId, LetterStatus.REPLAYING.label());
           letter.ifPresent(
-              l ->
-                  recordOutcome(
-                      h,
-                      ((Number) l.get("id")).longValue(),
-                      ((Number) l.get("replay_count")).intValue(),
-                      "resolved"));
+              l -> {
+                letters.resolve(l.id(), LetterStatus.RESOLVED.label());
+                letters.settle(
+                    l.id(),
+                    l.replayCount(),
+                    LetterOutcome.RESOLVED.label(),
+                    LetterOutcome.SENT.label());
+              });
           return letter.isPresent();
         });
-  }
-
-  private static void recordOutcome(Handle h, long letterId, int generation, String outcome) {
-    h.createUpdate(
-            """
-            UPDATE dead_letter_action_items SET outcome = :outcome
-            WHERE letter_id = :letterId AND generation = :generation AND outcome = 'sent'
-            """)
-        .bind("outcome", outcome)
-        .bind("letterId", letterId)
-        .bind("generation", generation)
-        .execute();
   }
 
   /** The {@code <job>.dlt} record, through the outbox, in the letter's transaction. */

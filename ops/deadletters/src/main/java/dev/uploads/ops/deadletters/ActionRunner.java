@@ -2,26 +2,19 @@ package dev.uploads.ops.deadletters;
 
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
-import dev.uploads.schema.EventHeaders;
+import dev.uploads.schema.LetterOutcome;
+import dev.uploads.schema.LetterStatus;
 import dev.uploads.schema.Outbox;
-import dev.uploads.schema.Topics;
-import dev.uploads.schema.trace.Hop;
 import dev.uploads.schema.trace.Tracing;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
-import io.opentelemetry.api.trace.SpanKind;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
 
 /**
  * Works through the letters an action selected: discards each, or sends each to {@code
@@ -29,17 +22,16 @@ import org.slf4j.LoggerFactory;
  * point leaves every letter either done once or not at all.
  */
 final class ActionRunner {
-  private static final Logger LOG = LoggerFactory.getLogger(ActionRunner.class);
   private static final long LOCK_CLASS = 0x0DEAD;
   private final Jdbi jdbi;
-  private final Tracing tracing;
+  private final Redrive redrive;
   private final AuditTrail audit;
   private final Meter replayed;
   private final Meter discarded;
 
   ActionRunner(Jdbi jdbi, AuditTrail audit, MetricRegistry metrics, Tracing tracing) {
     this.jdbi = jdbi;
-    this.tracing = tracing;
+    this.redrive = new Redrive(tracing);
     this.audit = audit;
     this.replayed = metrics.meter("dead-letters.replayed");
     this.discarded = metrics.meter("dead-letters.discarded");
@@ -63,7 +55,7 @@ final class ActionRunner {
       }
       try {
         Actions.Action action = audit.action(actionId);
-        if (!"running".equals(action.status()) && !"interrupted".equals(action.status())) {
+        if (!ActionStatus.parse(action.status()).runnable()) {
           throw OperatorError.conflict("action " + actionId + " is already " + action.status());
         }
         ActionRequest.Kind kind = ActionRequest.Kind.valueOf(action.kind().toUpperCase());
@@ -119,9 +111,11 @@ final class ActionRunner {
         jdbi.useHandle(
             h ->
                 h.createUpdate(
-                        "UPDATE dead_letter_actions SET status = 'completed', error = NULL,"
+                        "UPDATE dead_letter_actions SET status = :completed, error = NULL,"
                             + " finished_at = now(), heartbeat_at = now()"
-                            + " WHERE id = :id AND status = 'running'")
+                            + " WHERE id = :id AND status = :running")
+                    .bind("completed", ActionStatus.COMPLETED.label())
+                    .bind("running", ActionStatus.RUNNING.label())
                     .bind("id", actionId)
                     .execute());
         return audit.action(actionId);
@@ -170,7 +164,7 @@ final class ActionRunner {
                   .bind("id", action.id())
                   .mapTo(String.class)
                   .one();
-          if (!actionStatus.equals("running")) {
+          if (ActionStatus.parse(actionStatus) != ActionStatus.RUNNING) {
             return Step.STOPPED;
           }
           Optional<Boolean> done =
@@ -184,28 +178,28 @@ final class ActionRunner {
           if (done.isEmpty() || done.get()) {
             return Step.SKIPPED; // someone already did it: never twice
           }
-          Optional<Map<String, Object>> letter =
+          Optional<Redrive.Letter> letter =
               h.createQuery(
                       "SELECT id, job, status, event_id, event_key, event_type, payload,"
                           + " headers::text AS headers, source_timestamp, replay_count, traceparent"
                           + " FROM dead_letters WHERE id = :id FOR UPDATE")
                   .bind("id", letterId)
-                  .mapToMap()
+                  .registerRowMapper(ConstructorMapper.factory(Redrive.Letter.class))
+                  .mapTo(Redrive.Letter.class)
                   .findOne();
           String skip = letter.isEmpty() ? "the letter no longer exists" : null;
           if (skip == null) {
-            String status = (String) letter.get().get("status");
+            LetterStatus status = LetterStatus.parse(letter.get().status());
             boolean eligible =
-                "open".equals(status) || ("parked".equals(status) && action.includeParked());
-            if (kind == ActionRequest.Kind.DISCARD) {
-              eligible = "open".equals(status) || "parked".equals(status);
-            }
+                kind == ActionRequest.Kind.DISCARD
+                    ? status.discardable()
+                    : status.replayable(action.includeParked());
             if (!eligible) {
-              skip = "it became " + status + " before its turn";
+              skip = "it became " + status.label() + " before its turn";
             }
           }
           if (skip != null) {
-            finishItem(h, action.id(), letterId, null, "skipped", skip);
+            finishItem(h, action.id(), letterId, null, LetterOutcome.SKIPPED, skip);
             h.createUpdate(
                     "UPDATE dead_letter_actions SET skipped = skipped + 1, heartbeat_at = now()"
                         + " WHERE id = :id")
@@ -215,22 +209,24 @@ final class ActionRunner {
           }
           if (kind == ActionRequest.Kind.DISCARD) {
             h.createUpdate(
-                    "UPDATE dead_letters SET status = 'discarded', closed_at = now(),"
+                    "UPDATE dead_letters SET status = :discarded, closed_at = now(),"
                         + " updated_at = now() WHERE id = :id")
+                .bind("discarded", LetterStatus.DISCARDED.label())
                 .bind("id", letterId)
                 .execute();
-            finishItem(h, action.id(), letterId, null, "discarded", null);
+            finishItem(h, action.id(), letterId, null, LetterOutcome.DISCARDED, null);
           } else {
             int generation =
                 h.createQuery(
-                        "UPDATE dead_letters SET status = 'replaying',"
+                        "UPDATE dead_letters SET status = :replaying,"
                             + " replay_count = replay_count + 1, updated_at = now()"
                             + " WHERE id = :id RETURNING replay_count")
+                    .bind("replaying", LetterStatus.REPLAYING.label())
                     .bind("id", letterId)
                     .mapTo(Integer.class)
                     .one();
-            replay(h, letter.get(), generation, action.id());
-            finishItem(h, action.id(), letterId, generation, "sent", null);
+            redrive.send(h, letter.get(), generation, action.id());
+            finishItem(h, action.id(), letterId, generation, LetterOutcome.SENT, null);
           }
           h.createUpdate(
                   "UPDATE dead_letter_actions SET done = done + 1, heartbeat_at = now()"
@@ -241,99 +237,14 @@ final class ActionRunner {
         });
   }
 
-  /**
-   * The replay's span: a child of the letter's (the dead letter's span, itself a child of the
-   * failed attempt), so that the redriven processing continues the upload's trace.
-   */
-  private void replay(Handle h, Map<String, Object> letter, int generation, long action) {
-    Map<String, String> original = Letters.headers((String) letter.get("headers"));
-    String parent =
-        letter.get("traceparent") instanceof String traceparent
-            ? traceparent
-            : original.get(EventHeaders.TRACEPARENT);
-    String job = (String) letter.get("job");
-    try (Hop replay = tracing.hop("replay " + job, SpanKind.INTERNAL, parent)) {
-      replay
-          .attribute("uploads.job", job)
-          .attribute("uploads.dead_letter.id", ((Number) letter.get("id")).longValue())
-          .attribute("uploads.replay.action_id", action)
-          .attribute("uploads.replay.generation", generation)
-          .attribute("messaging.message.id", String.valueOf(letter.get("event_id")));
-      redrive(h, letter, original, generation, action, replay.traceparent());
-      LOG.debug(
-          "replaying letter {} (job {}, event {}, key {}): generation {} of action {}",
-          letter.get("id"),
-          job,
-          letter.get("event_id"),
-          letter.get("event_key"),
-          generation,
-          action);
-    }
-  }
-
-  /** The original record again, for the failed job only, with its event id and a generation. */
-  private static void redrive(
-      Handle h,
-      Map<String, Object> letter,
-      Map<String, String> original,
-      int generation,
-      long action,
-      String traceparent) {
-    Map<String, String> headers = new LinkedHashMap<>();
-    original.forEach(
-        (name, value) -> {
-          if (!name.startsWith("dlt-") && !name.startsWith("replay-")) {
-            headers.put(name, value);
-          }
-        });
-    // The relay writes these from the outbox columns.
-    for (String contract :
-        List.of(
-            EventHeaders.EVENT_ID,
-            EventHeaders.EVENT_TYPE,
-            EventHeaders.EVENT_VERSION,
-            EventHeaders.TRACEPARENT,
-            EventHeaders.OCCURRED_AT)) {
-      headers.remove(contract);
-    }
-    headers.put(EventHeaders.REPLAY_GENERATION, Integer.toString(generation));
-    headers.put(EventHeaders.REPLAY_ACTION, Long.toString(action));
-    headers.put(EventHeaders.DLT_LETTER_ID, letter.get("id").toString());
-    Instant occurredAt;
-    try {
-      occurredAt = Instant.parse(original.get(EventHeaders.OCCURRED_AT));
-    } catch (RuntimeException e) {
-      var timestamp = (java.sql.Timestamp) letter.get("source_timestamp");
-      occurredAt = timestamp == null ? Instant.now() : timestamp.toInstant();
-    }
-    int version;
-    try {
-      version = Integer.parseInt(original.get(EventHeaders.EVENT_VERSION));
-    } catch (RuntimeException e) {
-      version = 1;
-    }
-    byte[] payload = (byte[]) letter.get("payload");
-    Outbox.appendRecord(
-        h,
-        Topics.redrive((String) letter.get("job")),
-        letter.get("event_key") == null ? "unkeyed" : (String) letter.get("event_key"),
-        (UUID) letter.get("event_id"),
-        (String) letter.get("event_type"),
-        version,
-        occurredAt,
-        traceparent,
-        Json.write(headers),
-        payload == null ? new byte[0] : payload);
-  }
-
   private static void finishItem(
-      Handle h, long action, long letter, Integer generation, String outcome, String note) {
+      Handle h, long action, long letter, Integer generation, LetterOutcome outcome, String note) {
     h.createUpdate(
             "UPDATE dead_letter_action_items SET done_at = now(), generation = :generation,"
                 + " outcome = :outcome, note = :note"
                 + " WHERE action_id = :action AND letter_id = :letter")
         .bind("generation", generation)
-        .bind("outcome", outcome)
+        .bind("outcome", outcome.label())
         .bind("note", note)
         .bind("action", action)
         .bind("letter", letter)

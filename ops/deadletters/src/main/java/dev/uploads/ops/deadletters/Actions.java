@@ -8,11 +8,9 @@ import dev.uploads.schema.LetterStatus;
 import dev.uploads.schema.trace.Tracing;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -53,120 +51,7 @@ public final class Actions {
       @JsonProperty("letters") List<Planned> letters) {}
 
   public Plan plan(ActionRequest request) {
-    return jdbi.withHandle(h -> plan(h, request));
-  }
-
-  private Plan plan(Handle h, ActionRequest request) {
-    LetterFilter filter = request.filter();
-    if (filter.ids().isEmpty() && filter.statuses().isEmpty()) {
-      // A filter without statuses means the letters that still need someone: open and parked.
-      filter =
-          new LetterFilter(
-              null,
-              filter.job(),
-              LetterStatus.AWAITING_OPERATOR.stream().map(LetterStatus::label).toList(),
-              filter.fingerprint(),
-              filter.exceptionClass(),
-              filter.key(),
-              filter.eventType(),
-              filter.since(),
-              filter.until());
-    }
-    int ceiling = ActionRequest.MAX_LIMIT + 1;
-    List<Letters.Letter> matched =
-        filter
-            .bind(
-                h.createQuery(
-                    "SELECT d.id, d.job, d.status, d.event_type, d.event_key, d.event_id,"
-                        + " d.exception_class, d.message, d.fingerprint, d.attempt_count,"
-                        + " d.replay_count, d.first_failed_at, d.last_failed_at"
-                        + " FROM dead_letters d"
-                        + LetterFilter.CONDITION
-                        + " ORDER BY d.id LIMIT :ceiling"))
-            .bind("ceiling", ceiling)
-            .map((rs, ctx) -> Letters.letter(rs))
-            .list();
-    if (!request.filter().ids().isEmpty()) {
-      for (Long id : request.filter().ids()) {
-        if (matched.stream().noneMatch(l -> l.id() == id)) {
-          boolean exists =
-              h.createQuery("SELECT count(*) FROM dead_letters WHERE id = :id")
-                      .bind("id", id)
-                      .mapTo(Long.class)
-                      .one()
-                  > 0;
-          throw exists
-              ? OperatorError.conflict("dead letter " + id + " does not match the other criteria")
-              : OperatorError.notFound("no dead letter has id " + id);
-        }
-      }
-    }
-    List<Planned> planned = new ArrayList<>();
-    int included = 0;
-    for (Letters.Letter letter : matched) {
-      String refusal = refusal(request, letter);
-      planned.add(new Planned(letter, refusal == null, refusal));
-      if (refusal == null) {
-        included++;
-      } else if (!request.filter().ids().isEmpty()) {
-        throw OperatorError.conflict(
-            "dead letter " + letter.id() + " cannot be " + past(request.kind()) + ": " + refusal);
-      }
-    }
-    if (included == 0) {
-      throw OperatorError.conflict(
-          "no dead letter matching "
-              + Json.write(request.filter())
-              + " can be "
-              + past(request.kind())
-              + (matched.isEmpty()
-                  ? " (none matches)"
-                  : ": " + planned.get(0).note() + (matched.size() > 1 ? ", …" : "")));
-    }
-    if (included > request.max()) {
-      throw OperatorError.badInput(
-          "the filter selects "
-              + (matched.size() >= ceiling ? "more than " + ActionRequest.MAX_LIMIT : included)
-              + " letters, more than the maximum of "
-              + request.max()
-              + " per "
-              + request.kind().label()
-              + ": narrow the filter, or raise --max if you mean all of them");
-    }
-    return new Plan(
-        request.kind().label(),
-        request.filter(),
-        request.includeParked(),
-        request.rate(),
-        request.max(),
-        included,
-        planned.size() - included,
-        planned);
-  }
-
-  /** Why a letter is left out of an action, or null when it is in. */
-  private static String refusal(ActionRequest request, Letters.Letter letter) {
-    LetterStatus status = LetterStatus.parse(letter.status());
-    boolean replay = request.kind() == ActionRequest.Kind.REPLAY;
-    if (replay && status == LetterStatus.PARKED && !request.includeParked()) {
-      return "parked after "
-          + letter.replayCount()
-          + " failed replays; replay it only with --include-parked";
-    }
-    if (status == LetterStatus.REPLAYING) {
-      return "a replay of it is in flight";
-    }
-    if (replay ? !status.replayable(request.includeParked()) : !status.discardable()) {
-      return "it is already " + status.label();
-    }
-    if (replay && letter.eventId() == null) {
-      return "the record had no readable event id, so a replay cannot be told apart; discard it";
-    }
-    return null;
-  }
-
-  private static String past(ActionRequest.Kind kind) {
-    return kind == ActionRequest.Kind.REPLAY ? "replayed" : "discarded";
+    return jdbi.withHandle(h -> ActionPlanner.plan(h, request));
   }
 
   /** An action as the audit trail shows it. */
@@ -212,7 +97,7 @@ public final class Actions {
     long id =
         jdbi.inTransaction(
             h -> {
-              Plan plan = plan(h, request);
+              Plan plan = ActionPlanner.plan(h, request);
               long actionId =
                   h.createQuery(
                           """
@@ -261,20 +146,30 @@ public final class Actions {
    * taken. Resuming a paused action is recorded in the audit trail under {@code operator}.
    */
   public Action resume(long actionId, Consumer<Action> progress, String operator, String via) {
-    if ("paused".equals(action(actionId).status())) {
+    if (ActionStatus.parse(action(actionId).status()) == ActionStatus.PAUSED) {
       control(actionId, Control.RESUME, operator, via, null);
     }
     return run(actionId, progress);
   }
 
-  /** What an operator can do to an action under way. */
+  /** What an operator can do to an action under way, from which stored statuses, to which. */
   public enum Control {
     /** Stops sending after the letter in hand; the rest waits for a resume. */
-    PAUSE,
+    PAUSE(ActionStatus.PAUSED, "paused", ActionStatus.RUNNING),
     /** Lets a paused action go on; its runner must be started again. */
-    RESUME,
+    RESUME(ActionStatus.RUNNING, "resumed", ActionStatus.PAUSED),
     /** Stops for good: the letters not sent yet are skipped and stay as they were. */
-    CANCEL;
+    CANCEL(ActionStatus.CANCELLED, "cancelled", ActionStatus.RUNNING, ActionStatus.PAUSED);
+
+    private final ActionStatus to;
+    private final String past;
+    private final java.util.Set<ActionStatus> from;
+
+    Control(ActionStatus to, String past, ActionStatus... from) {
+      this.to = to;
+      this.past = past;
+      this.from = java.util.EnumSet.copyOf(java.util.List.of(from));
+    }
 
     String label() {
       return name().toLowerCase(java.util.Locale.ROOT);
@@ -292,33 +187,27 @@ public final class Actions {
     }
     jdbi.useTransaction(
         h -> {
-          String status =
+          ActionStatus status =
               h.createQuery("SELECT status FROM dead_letter_actions WHERE id = :id FOR UPDATE")
                   .bind("id", actionId)
                   .mapTo(String.class)
                   .findOne()
+                  .map(ActionStatus::parse)
                   .orElseThrow(() -> OperatorError.notFound("no action has id " + actionId));
-          boolean allowed =
-              switch (control) {
-                case PAUSE -> status.equals("running");
-                case RESUME -> status.equals("paused");
-                case CANCEL -> status.equals("running") || status.equals("paused");
-              };
-          if (!allowed) {
+          if (!control.from.contains(status)) {
             throw OperatorError.conflict(
-                "action " + actionId + " is " + status + ", so it cannot be " + past(control));
+                "action "
+                    + actionId
+                    + " is "
+                    + status.label()
+                    + ", so it cannot be "
+                    + control.past);
           }
-          String next =
-              switch (control) {
-                case PAUSE -> "paused";
-                case RESUME -> "running";
-                case CANCEL -> "cancelled";
-              };
           h.createUpdate(
                   "UPDATE dead_letter_actions SET status = :next, heartbeat_at = now(),"
-                      + " finished_at = CASE WHEN :next = 'cancelled' THEN now() END"
-                      + " WHERE id = :id")
-              .bind("next", next)
+                      + " finished_at = CASE WHEN :finished THEN now() END WHERE id = :id")
+              .bind("next", control.to.label())
+              .bind("finished", control == Control.CANCEL)
               .bind("id", actionId)
               .execute();
           if (control == Control.CANCEL) {
@@ -345,14 +234,6 @@ public final class Actions {
               .execute();
         });
     return action(actionId);
-  }
-
-  private static String past(Control control) {
-    return switch (control) {
-      case PAUSE -> "paused";
-      case RESUME -> "resumed";
-      case CANCEL -> "cancelled";
-    };
   }
 
   public Action action(long id) {

@@ -31,14 +31,8 @@ public final class AuditTrail {
       if (kind != null && !kind.equals("replay") && !kind.equals("discard")) {
         throw OperatorError.badInput("kind is replay or discard, not '" + kind + "'");
       }
-      if (status != null
-          && !java.util.Set.of(
-                  "running", "interrupted", "paused", "cancelled", "completed", "failed")
-              .contains(status)) {
-        throw OperatorError.badInput(
-            "status is running, interrupted, paused, cancelled, completed or failed, not '"
-                + status
-                + "'");
+      if (status != null) {
+        ActionStatus.parse(status); // refuses an unknown one
       }
     }
 
@@ -125,7 +119,9 @@ public final class AuditTrail {
                                 rs.getBoolean("include_parked"),
                                 rate,
                                 rs.getInt("max_count"),
-                                rs.getBoolean("stale") ? "interrupted" : rs.getString("status"),
+                                rs.getBoolean("stale")
+                                    ? ActionStatus.INTERRUPTED.label()
+                                    : rs.getString("status"),
                                 rs.getInt("selected"),
                                 rs.getInt("done"),
                                 rs.getInt("skipped"),

@@ -296,7 +296,7 @@ final class Printer {
     if (a.error() != null) {
       out.println("  error     " + a.error());
     }
-    if ("interrupted".equals(a.status())) {
+    if (ActionStatus.INTERRUPTED.label().equals(a.status())) {
       out.println("  resume with: ops/dead-letters replay --resume " + a.id());
     }
   }

@@ -2,6 +2,7 @@ package dev.uploads.ops.deadletters.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.uploads.ops.deadletters.ActionRequest;
+import dev.uploads.ops.deadletters.ActionStatus;
 import dev.uploads.ops.deadletters.Actions;
 import dev.uploads.ops.deadletters.AuditTrail;
 import dev.uploads.ops.deadletters.DeadLetterSettings;
@@ -168,11 +169,12 @@ public final class OperatorResource {
       @PathParam("id") String id, String body, @Context ContainerRequestContext context) {
     Operators.Operator operator = OperatorAuth.actor(context);
     Actions.Action action = actions.action(number("action id", id));
-    if ("paused".equals(action.status())) {
+    ActionStatus status = ActionStatus.parse(action.status());
+    if (status == ActionStatus.PAUSED) {
       action =
           actions.control(
               action.id(), Actions.Control.RESUME, operator.name(), "http", reason(body));
-    } else if (!"running".equals(action.status()) && !"interrupted".equals(action.status())) {
+    } else if (!status.runnable()) {
       throw OperatorError.conflict("action " + action.id() + " is already " + action.status());
     }
     submit(action.id());
