@@ -89,7 +89,13 @@ class S3UploadTest {
 
   @Test
   void tooLargeAndNonImagesAreRefusedAsOnDisk() throws Exception {
-    UploadApiTest.assertProblem(api.postImage(key, jpegOf(13 * MIB)), 413);
+    // Streamed into the store until past the limit, then refused (read while it is sent: see
+    // OversizeTest.send); and no upload is recorded for it.
+    long before = uploads();
+    OversizeTest.Result tooLarge = OversizeTest.send(api, key, "Transfer-Encoding: chunked");
+    assertEquals(413, tooLarge.status());
+    assertTrue(tooLarge.bytesSent() < 64L * MIB, "sent " + tooLarge.bytesSent());
+    assertEquals(before, uploads());
     UploadApiTest.assertProblem(api.postImage(key, "plain text".getBytes()), 415);
   }
 
