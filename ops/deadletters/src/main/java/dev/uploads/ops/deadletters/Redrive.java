@@ -112,8 +112,11 @@ final class Redrive {
         payload == null ? new byte[0] : payload);
   }
 
-  /** A letter as a replay or discard takes it, locked for the letter's transaction. */
-  record Letter(
+  /**
+   * A letter as a replay or discard takes it, locked for the letter's transaction. Public, as
+   * JDBI's constructor mapper needs it to be.
+   */
+  public record Letter(
       long id,
       String job,
       String status,

@@ -244,14 +244,14 @@ class TracesTest {
             Set.of(
                 "dev.uploads.api.upload.UploadResource",
                 "dev.uploads.api.relay.OutboxRelay",
-                "dev.uploads.ops.deadletters.ActionRunner")),
+                "dev.uploads.ops.deadletters.Redrive")),
         "the API's lines about the upload come from " + loggers);
     assertEquals(
         outboxWrite.spanId(),
         one(lines, "dev.uploads.api.upload.UploadResource").path("span_id").asText());
     assertEquals(
         replay.spanId(),
-        one(lines, "dev.uploads.ops.deadletters.ActionRunner").path("span_id").asText());
+        one(lines, "dev.uploads.ops.deadletters.Redrive").path("span_id").asText());
     assertTrue(
         lines.stream()
             .filter(l -> l.path("logger").asText().endsWith("UploadResource"))
