@@ -38,10 +38,38 @@ public final class EndpointMetrics implements ApplicationEventListener {
   private static final Pattern RESPONSES = Pattern.compile("http\\.(.+)\\.responses\\.(\\dxx)");
 
   private final MetricRegistry registry;
-  private final Map<ResourceMethod, String> endpoints = new ConcurrentHashMap<>();
+  private final Map<ResourceMethod, Instruments> endpoints = new ConcurrentHashMap<>();
+  private final Instruments unmatched;
 
   public EndpointMetrics(MetricRegistry registry) {
     this.registry = registry;
+    this.unmatched = new Instruments(UNMATCHED);
+  }
+
+  /** One endpoint's timer and meters, looked up once rather than by name on every request. */
+  private final class Instruments {
+    private final String endpoint;
+    private final Timer requests;
+    private final Meter[] responses = new Meter[6];
+
+    Instruments(String endpoint) {
+      this.endpoint = endpoint;
+      this.requests = timer(endpoint);
+      USUAL_CLASSES.forEach(c -> responses[c.charAt(0) - '0'] = meter(endpoint, c));
+    }
+
+    Meter responses(int status) {
+      int statusClass = status / 100;
+      if (statusClass < 1 || statusClass >= responses.length) {
+        return meter(endpoint, statusClass + "xx");
+      }
+      Meter meter = responses[statusClass];
+      if (meter == null) {
+        meter = meter(endpoint, statusClass + "xx");
+        responses[statusClass] = meter;
+      }
+      return meter;
+    }
   }
 
   /**
@@ -97,9 +125,7 @@ public final class EndpointMetrics implements ApplicationEventListener {
     for (ResourceMethod method : resource.getResourceMethods()) {
       // Extended methods are Jersey's own (OPTIONS answers): counted once called, not listed.
       if (!method.isExtended()) {
-        String endpoint = endpoint(method);
-        timer(endpoint);
-        USUAL_CLASSES.forEach(c -> meter(endpoint, c));
+        endpoints.computeIfAbsent(method, m -> new Instruments(endpoint(m)));
       }
     }
     resource.getChildResources().forEach(this::register);
@@ -117,13 +143,15 @@ public final class EndpointMetrics implements ApplicationEventListener {
 
   private void finished(RequestEvent event, long nanos) {
     ResourceMethod method = event.getUriInfo().getMatchedResourceMethod();
-    String endpoint =
-        method == null ? UNMATCHED : endpoints.computeIfAbsent(method, EndpointMetrics::endpoint);
-    timer(endpoint).update(nanos, TimeUnit.NANOSECONDS);
+    Instruments instruments =
+        method == null
+            ? unmatched
+            : endpoints.computeIfAbsent(method, m -> new Instruments(endpoint(m)));
+    instruments.requests.update(nanos, TimeUnit.NANOSECONDS);
     // None when the client went away before an answer could be written.
     ContainerResponse response = event.getContainerResponse();
     if (response != null) {
-      meter(endpoint, response.getStatus() / 100 + "xx").mark();
+      instruments.responses(response.getStatus()).mark();
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.uploads.schema.trace;
 
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
@@ -117,6 +118,25 @@ public final class Tracing implements AutoCloseable {
    */
   public Hop hop(String name, SpanKind kind, String traceparent) {
     return hop(name, kind, parent(traceparent));
+  }
+
+  /**
+   * Starts a span whose parent is the one in {@code traceparent}, without making it current or
+   * naming it in the MDC, for work done for many events at once (a batch): whoever holds it ends
+   * it. Its attributes are given up front, which costs less than setting them on a started span.
+   */
+  public Span span(String name, SpanKind kind, String traceparent, Attributes attributes) {
+    return tracer
+        .spanBuilder(name)
+        .setParent(parent(traceparent))
+        .setSpanKind(kind)
+        .setAllAttributes(attributes)
+        .startSpan();
+  }
+
+  /** A hop around a span already started: current, and in the MDC, until the hop is closed. */
+  public Hop hop(Span span) {
+    return new Hop(span);
   }
 
   /** Starts a hop whose parent is this thread's current span (a new trace without one). */

@@ -8,6 +8,7 @@ import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -139,21 +140,30 @@ final class Attempts {
     }
   }
 
-  /** The processing span of one delivery: a child of its record's, which the relay published. */
+  /** The processing hop of one delivery: its span is current and named in the MDC meanwhile. */
   private Hop process(Delivery delivery) {
-    Hop hop = tracing.hop("process " + job.name(), SpanKind.CONSUMER, delivery.traceparent());
-    hop.attribute("uploads.job", job.name())
-        .attribute("messaging.system", "kafka")
-        .attribute("messaging.operation.type", "process")
-        .attribute("messaging.destination.name", delivery.topic())
-        .attribute("messaging.consumer.group.name", job.name())
-        .attribute("messaging.kafka.message.key", delivery.key())
-        .attribute("messaging.kafka.offset", delivery.offset())
-        .attribute("uploads.event.type", delivery.eventType());
-    if (delivery.eventId() != null) {
-      hop.attribute("messaging.message.id", delivery.eventId().toString());
-    }
-    return hop;
+    return tracing.hop(processSpan(delivery));
+  }
+
+  /** The processing span of one delivery: a child of its record's, which the relay published. */
+  private Span processSpan(Delivery delivery) {
+    return tracing.span(
+        "process " + job.name(),
+        SpanKind.CONSUMER,
+        delivery.traceparent(),
+        Attributes.builder()
+            .put("uploads.job", job.name())
+            .put("messaging.system", "kafka")
+            .put("messaging.operation.type", "process")
+            .put("messaging.destination.name", delivery.topic())
+            .put("messaging.consumer.group.name", job.name())
+            .put("messaging.kafka.message.key", delivery.key())
+            .put("messaging.kafka.offset", delivery.offset())
+            .put("uploads.event.type", delivery.eventType())
+            .put(
+                "messaging.message.id",
+                delivery.eventId() == null ? null : delivery.eventId().toString())
+            .build());
   }
 
   /** Whether a delivery may join a batch: a known, handled type that is not an operator replay. */
@@ -180,10 +190,9 @@ final class Attempts {
     List<Span> spans = new ArrayList<>(deliveries.size());
     List<Delivery> inSpans = new ArrayList<>(deliveries.size());
     for (Delivery delivery : deliveries) {
-      try (Hop process = process(delivery)) {
-        spans.add(process.endsElsewhere());
-        inSpans.add(delivery.inSpan(process.traceparent()));
-      }
+      Span span = processSpan(delivery);
+      spans.add(span);
+      inSpans.add(delivery.inSpan(Tracing.traceparent(span.getSpanContext())));
     }
     List<Job.Outcome> outcomes;
     try {
